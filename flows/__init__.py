@@ -1,0 +1,1 @@
+"""Prefect flows of newsetl and the `newsetl` command line."""

@@ -1,0 +1,15 @@
+"""The dataset contract: one explicit Arrow schema per table, with a description for every field.
+
+Every writer passes these schemas explicitly; nothing is ever inferred from data.
+"""
+
+from schemas.dataset import (
+    ARTICLES,
+    DUPLICATES,
+    REJECTS,
+    SCHEMA_VERSION,
+    TABLES,
+    field_docs,
+)
+
+__all__ = ["ARTICLES", "DUPLICATES", "REJECTS", "SCHEMA_VERSION", "TABLES", "field_docs"]

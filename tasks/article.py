@@ -1,0 +1,154 @@
+"""One raw item -> one article row (a dict in the ARTICLES schema) or a Reject.
+
+This is the per-item path: decode, extract (HTML), normalize, separate, enrich. It never raises for bad
+input: whatever cannot become an article becomes a Reject with a reason code and the raw bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from tasks.errors import Reject, RejectedInput
+from tasks.html import declared_charset, extract_html
+from tasks.metadata import extract_metadata
+from tasks.normalize import UndecodableError, clean_text, decode_bytes, normalize_for_hash, separate
+from tasks.read import RawItem
+
+MIN_WORDS = 5
+_HEADER_LINE = re.compile(r"^(title|url|published|published_at|date|publisher|language|authors?|license)\s*:\s*(.*)$",
+                          re.IGNORECASE)
+_HEADER_KEYS = {"published": "published_at", "date": "published_at", "author": "authors"}
+_WORD = re.compile(r"\w+")
+
+
+def build_article(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any] | Reject:
+    try:
+        return _build(item, run_id, strict_encoding)
+    except RejectedInput as exc:
+        return Reject(item.source_uri, exc.reason, exc.detail, item.raw)
+
+
+def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:
+    fields = dict(item.fields)
+    encoding = "utf-8"
+    if item.text is not None:
+        text = item.text
+    else:
+        try:
+            declared = declared_charset(item.raw) if item.format == "html" else None
+            decoded = decode_bytes(item.raw, declared, strict=strict_encoding)
+        except UndecodableError as exc:
+            raise RejectedInput(exc.reason, exc.detail) from None
+        text, encoding = decoded.text, decoded.encoding
+    if item.format == "html":
+        text = _from_html(text, fields)
+    text = clean_text(text)
+    if item.format == "text" and item.text is None:
+        text = _take_header(text, fields)
+    parts = separate(text)
+    body = parts.body
+    word_count = len(_WORD.findall(body))
+    if word_count < MIN_WORDS:
+        raise RejectedInput("no_text", f"{word_count} words of body text after normalization")
+    dateline = parts.dateline
+    meta = extract_metadata(
+        body,
+        title=fields.get("title"),
+        dateline_place=dateline.place if dateline else None,
+        dateline_agency=dateline.agency if dateline else None,
+        credit_lines=parts.credit_lines,
+        hints=fields,
+    )
+    content_hash = hashlib.sha256(normalize_for_hash(body).encode()).hexdigest()
+    identity = fields.get("url") or item.source_uri
+    published_at = parse_timestamp(fields.get("published_at"))
+    return {
+        "article_id": hashlib.sha256(f"{identity}\x00{content_hash}".encode()).hexdigest()[:32],
+        "source_uri": item.source_uri,
+        "url": fields.get("url"),
+        "title": fields.get("title"),
+        "text": body,
+        "language": meta.language,
+        "published_at": published_at,
+        "dateline": dateline.raw if dateline else None,
+        "dateline_place": dateline.place if dateline else None,
+        "publisher": meta.publisher,
+        "agency": meta.agency,
+        "authors": list(meta.authors),
+        "license": meta.license,
+        "credits": list(parts.credit_lines),
+        "cited_sources": list(meta.cited_sources),
+        "persons": list(meta.persons),
+        "places": list(meta.places),
+        "organizations": list(meta.organizations),
+        "quotes": [{"speaker": q.speaker, "text": q.text} for q in meta.quotes],
+        "word_count": word_count,
+        "content_hash": content_hash,
+        "source_encoding": encoding,
+        "fetched_at": item.fetched_at,
+        "run_id": run_id,
+        "published_date": (published_at or item.fetched_at).date().isoformat(),
+    }
+
+
+def _from_html(html: str, fields: dict[str, str | None]) -> str:
+    page = extract_html(html, url=fields.get("url"))
+    if page is None:
+        raise RejectedInput("no_text", "the HTML page has no extractable article text")
+    # Fields given by the input (a JSON record) win over what the page says about itself.
+    found = {
+        "title": page.title, "url": page.url, "published_at": page.published, "authors": page.authors,
+        "site_name": page.site_name, "license": page.license, "language": page.language,
+    }
+    for key, value in found.items():
+        if value and not fields.get(key):
+            fields[key] = value
+    return page.text
+
+
+def _take_header(text: str, fields: dict[str, str | None]) -> str:
+    """Read a `Key: value` header block, else a one-line headline, off the top of a plain-text item."""
+    head, sep, rest = text.partition("\n\n")
+    lines = head.split("\n")
+    matches = [_HEADER_LINE.match(line) for line in lines]
+    if sep and all(matches):
+        for match in matches:
+            assert match is not None
+            key = match.group(1).lower()
+            fields.setdefault(_HEADER_KEYS.get(key, key), match.group(2).strip() or None)
+        text = rest
+        head, sep, rest = text.partition("\n\n")
+    if sep and not fields.get("title") and _looks_like_headline(head):
+        fields["title"] = head
+        return rest
+    return text
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    words = paragraph.split()
+    return "\n" not in paragraph and 1 <= len(words) <= 25 and not paragraph.rstrip().endswith((".", ":", ";", ","))
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    """ISO 8601 or RFC 2822 -> aware UTC datetime; naive times are taken as UTC; unparseable -> None."""
+    if not value:
+        return None
+    text = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            try:
+                parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
+            except ValueError:
+                return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

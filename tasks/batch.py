@@ -1,0 +1,111 @@
+"""The batch step: a list of input files -> staged articles (with MinHash signatures) and staged rejects.
+
+One Prefect task per batch of thousands of items; Arrow tables inside; paths and counts out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+from prefect import task
+
+from schemas import ARTICLES, REJECTS
+from tasks.article import build_article
+from tasks.dedup import DedupParams, signatures
+from tasks.discover import InputFile
+from tasks.errors import Reject
+from tasks.read import read_items
+from tasks.storage import Storage
+
+STAGING = "_staging"
+
+
+def staged_articles_schema(num_perm: int) -> pa.Schema:
+    """ARTICLES plus what later steps of the same run need: the partition value and the signature."""
+    return ARTICLES.append(pa.field("published_date", pa.string(), nullable=False)).append(
+        pa.field("signature", pa.list_(pa.uint32(), num_perm), nullable=False)
+    )
+
+
+STAGED_REJECTS = REJECTS.append(pa.field("rejected_date", pa.string(), nullable=False))
+
+
+@dataclass(frozen=True)
+class StagedBatch:
+    index: int
+    articles_path: str
+    rejects_path: str
+    items: int
+    articles: int
+    rejects: dict[str, int] = field(default_factory=dict)
+
+
+def staging_dir(run_id: str) -> str:
+    return f"{STAGING}/{run_id}"
+
+
+def prepare_batch(
+    files: list[InputFile],
+    index: int,
+    run_id: str,
+    dest: str,
+    params: DedupParams,
+    strict_encoding: bool = False,
+    max_item_bytes: int = 20_000_000,
+) -> StagedBatch:
+    storage = Storage.open(dest)
+    rows: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    items = 0
+    for f in files:
+        for item in read_items(f, max_item_bytes):
+            items += 1
+            result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding)
+            (rejects if isinstance(result, Reject) else rows).append(result)  # type: ignore[arg-type]
+    sigs = signatures([r["text"] for r in rows], params)
+    schema = staged_articles_schema(params.num_perm)
+    for row, sig in zip(rows, sigs, strict=True):
+        row["signature"] = sig
+    articles_path = f"{staging_dir(run_id)}/articles-{index:05d}.parquet"
+    rejects_path = f"{staging_dir(run_id)}/rejects-{index:05d}.parquet"
+    storage.write_parquet(articles_path, pa.Table.from_pylist(rows, schema=schema))
+    storage.write_parquet(rejects_path, rejects_table(rejects, run_id))
+    counts: dict[str, int] = {}
+    for reject in rejects:
+        counts[reject.reason] = counts.get(reject.reason, 0) + 1
+    return StagedBatch(index, articles_path, rejects_path, items, len(rows), dict(sorted(counts.items())))
+
+
+def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "reject_id": hashlib.sha256(r.source_uri.encode() + b"\x00" + r.raw).hexdigest()[:32],
+            "source_uri": r.source_uri,
+            "reason": r.reason,
+            "detail": r.detail,
+            "raw": r.raw,
+            "run_id": run_id,
+            "rejected_at": now,
+            "rejected_date": now.date().isoformat(),
+        }
+        for r in rejects
+    ]
+    return pa.Table.from_pylist(rows, schema=STAGED_REJECTS)
+
+
+@task(name="prepare-batch", task_run_name="prepare-batch-{index}")
+def prepare_batch_task(
+    files: list[InputFile],
+    index: int,
+    run_id: str,
+    dest: str,
+    params: DedupParams,
+    strict_encoding: bool = False,
+    max_item_bytes: int = 20_000_000,
+) -> StagedBatch:
+    return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes)

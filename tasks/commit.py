@@ -1,0 +1,90 @@
+"""Write a run's final files from staging, then commit them with one manifest write.
+
+Data files get unique, deterministic names (`part-<run_id>-<batch>.parquet`) in Hive partitions; the
+manifest `_runs/<run_id>.json`, written atomically last, is what makes them part of the dataset.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from prefect import task
+
+from schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION
+from tasks.batch import StagedBatch, staging_dir
+from tasks.ledger import RUNS
+from tasks.resolve import repeated_rejects_path
+from tasks.storage import Storage
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    table: str
+    path: str
+    rows: int
+    bytes: int
+
+
+def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str) -> list[WrittenFile]:
+    storage = Storage.open(dest)
+    staged = storage.read_parquet(batch.articles_path)
+    decisions = storage.read_parquet(decisions_path)
+    decided = pc.is_in(staged.column("source_uri"), value_set=decisions.column("source_uri"))
+    articles = staged.filter(pc.invert(decided))
+    written = _write_partitioned(storage, "articles", articles, ARTICLES, "published_date", run_id, batch.index)
+
+    duplicate_rows = decisions.filter(pc.equal(decisions.column("action"), "duplicate"))
+    # Hash joins take no list-typed payload columns: join only what the duplicates table keeps.
+    kept = [n for n in DUPLICATES.names if n in staged.column_names] + ["published_date"]
+    joined = staged.select(kept).join(duplicate_rows.drop_columns(["article_id"]), "source_uri")
+    written += _write_partitioned(storage, "duplicates", joined, DUPLICATES, "published_date", run_id, batch.index)
+
+    rejects = storage.read_parquet(batch.rejects_path)
+    repeated = storage.read_parquet(repeated_rejects_path(run_id)).column("reject_id")
+    rejects = rejects.filter(pc.invert(pc.is_in(rejects.column("reject_id"), value_set=repeated)))
+    written += _write_partitioned(storage, "rejects", rejects, REJECTS, "rejected_date", run_id, batch.index)
+    return written
+
+
+def _write_partitioned(
+    storage: Storage, name: str, table: pa.Table, schema: pa.Schema, partition: str, run_id: str, index: int
+) -> list[WrittenFile]:
+    written: list[WrittenFile] = []
+    if table.num_rows == 0:
+        return written
+    key_column = table.column(partition)
+    for value in sorted(pc.unique(key_column).to_pylist()):
+        part = table.filter(pc.equal(key_column, value))
+        # Sorted rows make reruns byte-identical and help readers' min/max statistics.
+        part = part.sort_by([(schema.names[0], "ascending")]).select(schema.names).cast(schema)
+        path = f"{name}/{partition}={value}/part-{run_id}-{index:05d}.parquet"
+        written.append(WrittenFile(name, path, part.num_rows, storage.write_parquet(path, part)))
+    return written
+
+
+def write_manifest(dest: str, manifest: dict[str, Any]) -> str:
+    """The commit point: until this file exists, the run's data files are not part of the dataset."""
+    storage = Storage.open(dest)
+    path = f"{RUNS}/{manifest['run_id']}.json"
+    manifest = {**manifest, "schema_version": SCHEMA_VERSION}
+    storage.write_bytes(path, json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
+    storage.delete_dir(staging_dir(str(manifest["run_id"])))
+    return path
+
+
+def files_for_manifest(files: list[WrittenFile]) -> list[dict[str, Any]]:
+    return [asdict(f) for f in sorted(files, key=lambda f: f.path)]
+
+
+@task(name="commit-batch", task_run_name="commit-batch-{batch.index}")
+def commit_batch_task(batch: StagedBatch, decisions_path: str, run_id: str, dest: str) -> list[WrittenFile]:
+    return commit_batch(batch, decisions_path, run_id, dest)
+
+
+@task(name="write-manifest")
+def write_manifest_task(dest: str, manifest: dict[str, Any]) -> str:
+    return write_manifest(dest, manifest)

@@ -1,0 +1,72 @@
+"""One typed, validated configuration object for a run.
+
+Validation happens before anything is read or written; every message says what to fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tasks.errors import ConfigError
+
+DEFAULT_DEST = "./data"
+
+
+def sample_data_dir() -> str:
+    """The bundled sample set, ingested when a run names no SOURCE."""
+    return str(resources.files("flows") / "sample_data")
+
+
+class DedupSettings(BaseModel):
+    """Near-duplicate detection parameters (see tasks.dedup.DedupParams for their meaning)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shingle_size: int = Field(3, ge=1, le=16)
+    num_perm: int = Field(128, ge=8, le=1024)
+    bands: int = Field(42, ge=1, le=1024)
+    threshold: float = Field(0.7, gt=0.0, le=1.0)
+    min_shingles: int = Field(10, ge=1)
+
+    @model_validator(mode="after")
+    def _bands_fit(self) -> DedupSettings:
+        if self.bands > self.num_perm:
+            raise ValueError(f"dedup.bands ({self.bands}) must not exceed dedup.num_perm ({self.num_perm})")
+        return self
+
+
+class RunConfig(BaseModel):
+    """Everything that shapes a run's output. Hashed into the manifest as `config_hash`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: list[str] = Field(default_factory=list, description="Files, folders or globs; empty = sample set")
+    dest: str = Field(DEFAULT_DEST, min_length=1, description="Dataset root: a local path")
+    batch_size: int = Field(2000, ge=1, le=1_000_000, description="Input items per batch task")
+    workers: int = Field(2, ge=1, le=64, description="Batch tasks run at once")
+    strict_encoding: bool = Field(False, description="Reject non-UTF-8 input without a BOM or declared charset")
+    max_item_bytes: int = Field(20_000_000, ge=1024, description="Larger items are rejected as too_large")
+    dedup: DedupSettings = Field(default_factory=lambda: DedupSettings())
+
+    def effective_sources(self) -> list[str]:
+        return list(self.sources) or [sample_data_dir()]
+
+    def config_hash(self) -> str:
+        """Hash of what changes the output; the DEST is where, not what, so it is left out."""
+        shaping = self.model_dump(exclude={"dest", "workers"})
+        return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def load_config(**values: object) -> RunConfig:
+    """Build a RunConfig, turning pydantic's errors into one ConfigError that names each bad setting."""
+    try:
+        return RunConfig.model_validate(values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'config'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from None
