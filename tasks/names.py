@@ -1,0 +1,129 @@
+"""Names in wire copy: the capitalized-run pattern, canonical agency and place names, and resolution
+of partial person mentions ("Ferreira", "Mr Durov") to the full name given earlier in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tasks.gazetteer import AGENCIES, PLACE_ALIASES, PLACES, word_set
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_LO = "a-zß-öø-ÿĀ-ž"
+_ABBR = (
+    r"(?:Gen|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sen|Rep|Gov|Lt|Col|Maj|Capt|Sgt|Adm|Brig|Cmdr|Insp|Det|Supt|Amb|St|Jr|Sr"
+    r"|Corp|Inc|Ltd|Co)\."
+)
+_CAP = rf"[{_UP}](?:[{_LO}]+(?:[{_UP}][{_LO}]+)*|['’][{_UP}][{_LO}]+)(?:-[{_UP}]?[{_LO}]+)*\b"
+_TOKEN = (
+    rf"(?:{_ABBR}|(?:a[lsdnrtz]|el|ash)-[{_UP}][{_LO}]+\b|[{_UP}]{{2,}}\d*(?:-[{_UP}]+)?\b|(?:[{_UP}]\.){{2,}}"
+    rf"|G\d{{1,2}}\b|{_CAP}|[{_UP}]\.)"
+)
+CONNECTORS = word_set("of|the|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&")
+_CONNECTOR = r"(?:of the|for the|of|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&)"
+# The leading lookahead lets the engine skip lowercase positions before trying the token alternation.
+RUN_RE = re.compile(rf"(?=[{_UP}]|a[lsdnrtz]-|el-|ash-)(?<![\w'’.-]){_TOKEN}(?: (?:{_CONNECTOR} )?{_TOKEN})*")
+
+SAY_VERBS = (
+    "said|says|told|added|stated|noted|explained|warned|wrote|argued|insisted|announced|asked|replied|"
+    "recalled|declared|confirmed|acknowledged|tweeted|posted|testified|urged|stressed|emphasized|emphasised|"
+    "claimed|continued|conceded|cautioned|remarked|responded|commented"
+)
+# Context around a capitalized run that makes it a speaker or a cited source.
+AFTER_SAY = re.compile(rf"(?: (?:also|later|previously|earlier|then|further))? (?:{SAY_VERBS})\b")
+AFTER_APPOSITIVE = re.compile(r", (?:\d{1,3},|(?:a|an|the|who|whose) )")
+SAID_BEFORE = ("said ", "says ", "added ", "according to ")
+CITE_TRIGGERS = ("according to", "told", "citing", " by ")
+BEFORE_CITE = re.compile(
+    r"\b(?:according to|told|citing|quoted by|reported by)\s+(?:(?:the|a|an|state|state-run|state-owned|"
+    r"official|semi-official|local|news|agency|media|broadcaster|television|newspaper|daily|website|outlet|"
+    r"channel|[a-z]+-run|[a-z]+-based)\s+){0,4}$"
+)
+AFTER_CITE = re.compile(
+    r" (?:(?:news agency|newspaper|daily|television|TV|website|broadcaster) )?"
+    r"(?:reported|reports|said in a report|quoted|cited)\b| (?:news agency|newspaper) said\b"
+)
+NOT_NAME_ENDINGS = word_set("Day|Eve|Week|Year|Games|Cup|Prize|Award")
+NOT_NAME_STARTS = word_set("North|South|East|West|Northern|Southern|Eastern|Western|Central|Greater")
+# Portfolio words skipped between a title and a name: "Secretary of State Antony Blinken".
+PORTFOLIO = word_set(
+    "of|the|for|State|Defense|Defence|Foreign|Affairs|Interior|Finance|Health|Justice|Energy|Commerce|Trade|"
+    "Economy|Education|Labor|Labour|Agriculture|Oil|Petroleum|Industry|Transport|Homeland|Security|Treasury|"
+    "Information|Culture|Intelligence|Environment|Home|War"
+)
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    start: int  # character offset in the body
+    name: str  # full name once resolved; roles removed
+    role: str | None  # lowercase title or role word that introduced the name ("minister", "admiral")
+
+
+def canonical_agency(name: str) -> str | None:
+    key = name.strip().casefold().removeprefix("the ")
+    return AGENCIES.get(key) or AGENCIES.get(key.removesuffix(" news agency").removesuffix(" agency"))
+
+
+def canonical_place(name: str) -> str | None:
+    if name in PLACE_ALIASES:
+        return PLACE_ALIASES[name]
+    return name if name in PLACES else None
+
+
+def is_name_word(token: str) -> bool:
+    if "-" in token[:4] and token[0].islower():  # "al-Assad"
+        return True
+    return token[0].isupper() and ((len(token) == 2 and token[-1] == ".") or not token.isupper())
+
+
+class FullNames:
+    """The multi-word person names of one text, indexed by each proper suffix and prefix of their words."""
+
+    def __init__(self, mentions: Iterable[tuple[int, str]]) -> None:
+        self._starts: dict[str, list[int]] = {}
+        self._by_suffix: dict[str, list[str]] = {}
+        self._by_prefix: dict[str, list[str]] = {}
+        for start, full in mentions:
+            if full in self._starts:
+                self._starts[full].append(start)
+                continue
+            words = full.split(" ")
+            if len(words) < 2:
+                continue
+            self._starts[full] = [start]
+            for cut in range(1, len(words)):
+                self._by_suffix.setdefault(" ".join(words[cut:]), []).append(full)
+                self._by_prefix.setdefault(" ".join(words[:cut]), []).append(full)
+
+    def resolve(self, name: str, position: int) -> str:
+        """The full name that `name` abbreviates ("Ferreira" -> "Ana Lucia Ferreira"), else `name`.
+
+        Surnames first; then surname-first names ("Hua" -> "Hua Chunying", "Kim" -> "Kim Jong Un"). With two
+        people of one surname, the one mentioned last before `position` wins, as a reader would; if neither
+        was mentioned yet, the first one in the text.
+        """
+        candidates = self._by_suffix.get(name) or self._by_prefix.get(name)
+        if not candidates:
+            return name
+        if len(candidates) == 1:
+            return candidates[0]
+        return max(
+            candidates,
+            key=lambda full: max((start for start in self._starts[full] if start <= position), default=-1),
+        )
+
+
+def resolve_mentions(raw: list[tuple[int, str, str | None, bool]]) -> list[PersonMention]:
+    """Map surname-only and partial mentions to the full name they abbreviate; drop unresolved weak ones."""
+    ordered = sorted(raw, key=lambda mention: mention[0])
+    full_names = FullNames((start, name) for start, name, _, _ in ordered)
+    resolved: list[PersonMention] = []
+    for start, name, role, weak in ordered:
+        full = full_names.resolve(name, start)
+        if full == name and weak:
+            continue
+        resolved.append(PersonMention(start, full, role))
+    return resolved
