@@ -1,0 +1,234 @@
+"""Exact and near-duplicate detection for one run's articles.
+
+Exact duplicates share a content hash. Near duplicates are found among the exact canonicals by MinHash LSH
+(signatures from tasks.minhash, band keys and candidate pairs here), verified on exact shingle sets, and
+grouped by star clustering in canonical order: an article joins the first earlier canonical it verifies
+against, so A~B and B~C never pull an unrelated C under A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from tasks.minhash import (
+    DedupParams,
+    concatenated_ranges,
+    fmix64,
+    shingle_sets,
+    shingles,
+    signatures,
+    splitmix_constants,
+)
+
+__all__ = [
+    "Candidate",
+    "Decision",
+    "DedupParams",
+    "Similarity",
+    "band_keys",
+    "candidate_pairs",
+    "deduplicate",
+    "shingle_sets",
+    "shingles",
+    "signatures",
+    "similarity",
+    "verified_score",
+]
+
+# Containment (share of the smaller text found in the larger) only counts when the lengths are close enough.
+# Asymmetric on purpose: dropping a member that is contained in its canonical loses nothing, so a short wire
+# version a third as long as the full story still counts; but a member that merely contains its canonical
+# carries new text of its own, so it must not be more than 2.5x longer (a trimmed copy published before the
+# full story, a footer or an added paragraph all pass; a long roundup that quotes a whole brief does not).
+# Below Jaccard ~0.3 LSH recall drops under 0.7 (see DedupParams.bands): lower ratios would be hit-and-miss.
+MIN_RATIO_MEMBER_CONTAINED = 0.3
+MIN_RATIO_CANONICAL_CONTAINED = 0.4
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    # |A ∩ B| / min(|A|, |B|): catches a copy trimmed to its first half or one with an added paragraph
+    containment: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One article of the run, as the dedup step sees it."""
+
+    article_id: str
+    content_hash: str  # hash of the normalized text: equal hash = exact duplicate
+    published_at: datetime | None
+    text_length: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    article_id: str
+    duplicate_of: str  # the canonical article's id, never itself a duplicate
+    method: str  # "exact" or "near"
+    similarity: float  # 1.0 for exact; for near the verified score that passed the threshold
+
+
+_BAND_SEED = 0xBA4D5EED  # fixed: band keys must stay comparable across runs for the persistent index
+
+
+def band_keys(sigs: np.ndarray, params: DedupParams) -> np.ndarray:
+    """(N, bands) uint64 LSH bucket keys: fmix64(band * M_rows + sum_r sig[band * rows + r] * M_r) mod 2^64.
+
+    M_r = splitmix64(0xBA4D5EED, r) | 1. The band number is part of the key, so one index column can hold
+    the keys of every band.
+    """
+    params.validate()
+    if sigs.ndim != 2 or sigs.shape[1] != params.num_perm:
+        raise ValueError(f"signatures must have shape (N, {params.num_perm}), got {sigs.shape}")
+    rows = params.rows_per_band
+    banded = sigs[:, : params.bands * rows].astype(np.uint64).reshape(len(sigs), params.bands, rows)
+    multipliers = splitmix_constants(_BAND_SEED, rows + 1, odd=True)
+    keys = np.broadcast_to(np.arange(params.bands, dtype=np.uint64) * multipliers[rows], banded.shape[:2]).copy()
+    for row in range(rows):
+        keys += banded[:, :, row] * multipliers[row]
+    return fmix64(keys)
+
+
+# Past this many members a bucket is degenerate (boilerplate-only or empty texts share every band) and its
+# all-pairs list would be quadratic: then each member is paired only with the bucket's first
+# HUGE_BUCKET_LEADERS members by index. deduplicate() numbers articles in canonical order, so those leaders
+# are the members that become cluster canonicals first, which is what star clustering compares against anyway.
+MAX_BUCKET = 1000
+HUGE_BUCKET_LEADERS = 16
+
+
+def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET) -> np.ndarray:
+    """(M, 2) int64 pairs i < j sharing at least one band key, unique and sorted by (i, j)."""
+    count = len(keys)
+    found: list[np.ndarray] = []
+    # Degenerate texts tend to share every band: a huge bucket whose exact membership was already expanded in
+    # an earlier band would only repeat its pairs, so it is recognised by a fingerprint and skipped.
+    member_tokens = fmix64(np.arange(1, count + 1, dtype=np.uint64))
+    expanded: set[tuple[int, int]] = set()
+    for band in range(keys.shape[1] if keys.ndim == 2 else 0):
+        order = np.argsort(keys[:, band], kind="stable")  # stable: members of a bucket stay in index order
+        sorted_keys = keys[order, band]
+        is_first = np.ones(count, dtype=bool)
+        is_first[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        bucket_starts = np.flatnonzero(is_first)
+        sizes = np.diff(np.append(bucket_starts, count))
+        bucket_start_of = np.repeat(bucket_starts, sizes)
+        rank = np.arange(count, dtype=np.int64) - bucket_start_of
+        partners = np.where(np.repeat(sizes, sizes) > max_bucket, np.minimum(rank, HUGE_BUCKET_LEADERS), rank)
+        huge = sizes > max_bucket
+        for start, size in zip(bucket_starts[huge].tolist(), sizes[huge].tolist(), strict=True):
+            fingerprint = (size, int(np.bitwise_xor.reduce(member_tokens[order[start : start + size]])))
+            if fingerprint in expanded:
+                partners[start : start + size] = 0
+            expanded.add(fingerprint)
+        left = order[concatenated_ranges(bucket_start_of, partners)]
+        right = np.repeat(order, partners)
+        found.append(left.astype(np.int64) * count + right)
+    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return np.stack([codes // max(count, 1), codes % max(count, 1)], axis=1).astype(np.int64)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> Similarity:
+    """Exact Jaccard and containment of two sorted unique shingle arrays (0.0 when either is empty)."""
+    if len(a) == 0 or len(b) == 0:
+        return Similarity(0.0, 0.0)
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    positions = np.minimum(np.searchsorted(large, small), len(large) - 1)
+    common = int(np.count_nonzero(large[positions] == small))
+    return Similarity(common / (len(a) + len(b) - common), common / len(small))
+
+
+def verified_score(member: np.ndarray, canonical: np.ndarray) -> float:
+    """max(Jaccard, containment) of `member` vs `canonical`; containment only within the length ratios."""
+    sim = similarity(member, canonical)
+    if not len(member) or not len(canonical):
+        return sim.jaccard
+    if len(member) <= len(canonical):
+        containment_counts = len(member) / len(canonical) >= MIN_RATIO_MEMBER_CONTAINED
+    else:
+        containment_counts = len(canonical) / len(member) >= MIN_RATIO_CANONICAL_CONTAINED
+    return max(sim.jaccard, sim.containment) if containment_counts else sim.jaccard
+
+
+def _canonical_key(item: Candidate) -> tuple[bool, float, int, str, str]:
+    """Earliest published first (undated last), then longest text, then smallest id."""
+    published = item.published_at
+    if published is not None and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)  # naive times are UTC in this pipeline, never local time
+    timestamp = published.timestamp() if published is not None else 0.0
+    return (published is None, timestamp, -item.text_length, item.article_id, item.content_hash)
+
+
+def deduplicate(
+    items: Sequence[Candidate], texts: Sequence[str], sigs: np.ndarray, params: DedupParams
+) -> list[Decision]:
+    """One Decision per duplicate article, sorted by article_id; canonicals get none."""
+    params.validate()
+    if len(sigs) != len(items):
+        raise ValueError(f"got {len(sigs)} signatures for {len(items)} items")
+    order = sorted(range(len(items)), key=lambda i: _canonical_key(items[i]))
+
+    exact_canonical: dict[str, int] = {}
+    exact_members: list[tuple[int, int]] = []  # (member, its exact canonical)
+    for index in order:
+        canonical = exact_canonical.setdefault(items[index].content_hash, index)
+        if canonical != index:
+            exact_members.append((index, canonical))
+
+    # text_length (words or characters) bounds the shingle count from above, so this skip is always safe.
+    eligible = [i for i in order if exact_canonical[items[i].content_hash] == i]
+    eligible = [i for i in eligible if items[i].text_length >= params.min_shingles]
+    near = _near_duplicates(eligible, texts, sigs, params)
+
+    def final(index: int) -> int:
+        return near[index][0] if index in near else index
+
+    decisions = [
+        Decision(items[member].article_id, items[center].article_id, "near", score)
+        for member, (center, score) in near.items()
+    ]
+    decisions += [
+        Decision(items[member].article_id, items[final(canonical)].article_id, "exact", 1.0)
+        for member, canonical in exact_members
+    ]
+    return sorted(decisions, key=lambda d: (d.article_id, d.duplicate_of, d.method))
+
+
+def _near_duplicates(
+    eligible: list[int], texts: Sequence[str], sigs: np.ndarray, params: DedupParams
+) -> dict[int, tuple[int, float]]:
+    """member -> (its cluster canonical, verified score), over item indices listed in canonical order."""
+    if len(eligible) < 2:
+        return {}
+    # Positions in `eligible` follow canonical order, so in every pair (i, j) i comes first.
+    pairs = candidate_pairs(band_keys(sigs[np.asarray(eligible)], params))
+    if len(pairs) == 0:
+        return {}
+    # Grouped by the later article of each pair, its earlier partners in canonical order.
+    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]
+    is_center = np.ones(len(eligible), dtype=bool)
+    # Shingle sets of every article in a pair, in one batch (texts may be lazy: nothing else is read).
+    paired = np.unique(pairs).tolist()
+    sets = dict(zip(paired, shingle_sets([texts[eligible[p]] for p in paired], params.shingle_size), strict=True))
+
+    found: dict[int, tuple[int, float]] = {}
+    later_starts = np.flatnonzero(np.diff(pairs[:, 1], prepend=-1))
+    for group in np.split(pairs, later_starts[1:]):
+        later = int(group[0, 1])
+        # Partners are earlier, hence already settled: only those still canonicals can take this article.
+        for earlier in (int(i) for i in group[:, 0] if is_center[i]):
+            member, canonical = sets[later], sets[earlier]
+            if min(len(member), len(canonical)) < params.min_shingles:
+                continue
+            score = verified_score(member, canonical)
+            if score >= params.threshold:
+                is_center[later] = False
+                found[eligible[later]] = (eligible[earlier], score)
+                break
+    return found
