@@ -6,11 +6,12 @@ import time
 import uuid
 from datetime import UTC, datetime
 from importlib.metadata import version
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from tasks.batch import StagedBatch, prepare_batch_task
 from tasks.commit import commit_batch_task, files_for_manifest, write_manifest_task
@@ -26,7 +27,12 @@ def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=2), validate_parameters=True)
+def thread_runner(workers: int) -> TaskRunner[PrefectFuture[Any]]:
+    # Prefect's TaskRunner generic is invariant in its future type, so its own runners need the cast.
+    return cast("TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=workers))
+
+
+@flow(name="ingest", task_runner=thread_runner(2), validate_parameters=True)
 def ingest(config: RunConfig) -> dict[str, Any]:
     logger = get_run_logger()
     started = time.perf_counter()

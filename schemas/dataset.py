@@ -33,14 +33,28 @@ def _schema(name: str, fields: list[pa.Field]) -> pa.Schema:
 ARTICLES = _schema(
     "articles",
     [
-        _field("article_id", pa.string(), "Stable id: hash of the item's identity (URL, else source URI) "
-               "and its normalized text. The same input always gives the same id.", False),
-        _field("source_uri", pa.string(), "Where the item was read from (file URI, with #L<n> for a JSONL "
-               "line or #<i> for a JSON array item).", False),
+        _field(
+            "article_id",
+            pa.string(),
+            "Stable id: hash of the item's identity (URL, else source URI) "
+            "and its normalized text. The same input always gives the same id.",
+            False,
+        ),
+        _field(
+            "source_uri",
+            pa.string(),
+            "Where the item was read from (file URI, with #L<n> for a JSONL line or #<i> for a JSON array item).",
+            False,
+        ),
         _field("url", pa.string(), "Canonical URL of the article, when known."),
         _field("title", pa.string(), "Headline."),
-        _field("text", pa.string(), "Normalized body text: dateline, credit and boilerplate lines removed; "
-               "paragraphs separated by one blank line.", False),
+        _field(
+            "text",
+            pa.string(),
+            "Normalized body text: dateline, credit and boilerplate lines removed; "
+            "paragraphs separated by one blank line.",
+            False,
+        ),
         _field("language", pa.string(), "ISO 639-1 language code."),
         _field("published_at", _UTC_US, "Original publication time (UTC)."),
         _field("dateline", pa.string(), "Dateline as written, e.g. 'LONDON (Reuters)'."),
@@ -56,7 +70,12 @@ ARTICLES = _schema(
         _field("organizations", pa.list_(pa.string()), "Organizations named in the text.", False),
         _field("quotes", pa.list_(_QUOTE), "Direct quotations with their speaker (full name when known).", False),
         _field("word_count", pa.int32(), "Words in the body text.", False),
-        _field("content_hash", pa.string(), "SHA-256 of the hash-normalized body: equal hash = exact copy.", False),
+        _field(
+            "content_hash",
+            pa.string(),
+            "SHA-256 of the hash-normalized body: equal hash = exact copy.",
+            False,
+        ),
         _field("source_encoding", pa.string(), "Encoding the raw bytes were decoded from."),
         _field("fetched_at", _UTC_US, "When the raw item was read or fetched (UTC).", False),
         _field("run_id", pa.string(), "The run that wrote this row.", False),
@@ -68,8 +87,13 @@ DUPLICATES = _schema(
     [
         _field("article_id", pa.string(), "Id of the duplicate item (same scheme as articles.article_id).", False),
         _field("duplicate_of", pa.string(), "article_id of the canonical article it duplicates.", False),
-        _field("method", pa.string(), "How it was found: 'exact' (same content hash), 'near' (verified "
-               "MinHash candidate) or 'url' (same canonical URL).", False),
+        _field(
+            "method",
+            pa.string(),
+            "How it was found: 'exact' (same content hash), 'near' (verified "
+            "MinHash candidate) or 'url' (same canonical URL).",
+            False,
+        ),
         _field("similarity", pa.float64(), "Verified similarity to the canonical (1.0 for exact).", False),
         _field("source_uri", pa.string(), "Where the duplicate was read from.", False),
         _field("url", pa.string(), "URL of the duplicate, when known."),
@@ -100,6 +124,4 @@ TABLES: dict[str, pa.Schema] = {"articles": ARTICLES, "duplicates": DUPLICATES, 
 
 def field_docs(schema: pa.Schema) -> list[tuple[str, str, str]]:
     """(name, type, description) for every field: the data dictionary."""
-    return [
-        (f.name, str(f.type), (f.metadata or {}).get(b"description", b"").decode()) for f in schema
-    ]
+    return [(f.name, str(f.type), (f.metadata or {}).get(b"description", b"").decode()) for f in schema]

@@ -19,8 +19,10 @@ from tasks.normalize import UndecodableError, clean_text, decode_bytes, normaliz
 from tasks.read import RawItem
 
 MIN_WORDS = 5
-_HEADER_LINE = re.compile(r"^(title|url|published|published_at|date|publisher|language|authors?|license)\s*:\s*(.*)$",
-                          re.IGNORECASE)
+MIN_PARAGRAPH_WORDS = 8
+_HEADER_LINE = re.compile(
+    r"^(title|url|published|published_at|date|publisher|language|authors?|license)\s*:\s*(.*)$", re.IGNORECASE
+)
 _HEADER_KEYS = {"published": "published_at", "date": "published_at", "author": "authors"}
 _WORD = re.compile(r"\w+")
 
@@ -54,6 +56,10 @@ def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:
     word_count = len(_WORD.findall(body))
     if word_count < MIN_WORDS:
         raise RejectedInput("no_text", f"{word_count} words of body text after normalization")
+    longest = max(len(_WORD.findall(line)) for line in body.split("\n"))
+    if longest < MIN_PARAGRAPH_WORDS:
+        # Menus, tag clouds and link lists pass the word count but hold no sentence of running text.
+        raise RejectedInput("no_text", f"no paragraph of running text (longest line has {longest} words)")
     dateline = parts.dateline
     meta = extract_metadata(
         body,
@@ -101,8 +107,13 @@ def _from_html(html: str, fields: dict[str, str | None]) -> str:
         raise RejectedInput("no_text", "the HTML page has no extractable article text")
     # Fields given by the input (a JSON record) win over what the page says about itself.
     found = {
-        "title": page.title, "url": page.url, "published_at": page.published, "authors": page.authors,
-        "site_name": page.site_name, "license": page.license, "language": page.language,
+        "title": page.title,
+        "url": page.url,
+        "published_at": page.published,
+        "authors": page.authors,
+        "site_name": page.site_name,
+        "license": page.license,
+        "language": page.language,
     }
     for key, value in found.items():
         if value and not fields.get(key):

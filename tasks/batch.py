@@ -15,9 +15,9 @@ from prefect import task
 
 from schemas import ARTICLES, REJECTS
 from tasks.article import build_article
-from tasks.dedup import DedupParams, signatures
 from tasks.discover import InputFile
 from tasks.errors import Reject
+from tasks.minhash import DedupParams, signatures
 from tasks.read import read_items
 from tasks.storage import Storage
 
@@ -68,11 +68,12 @@ def prepare_batch(
             (rejects if isinstance(result, Reject) else rows).append(result)  # type: ignore[arg-type]
     sigs = signatures([r["text"] for r in rows], params)
     schema = staged_articles_schema(params.num_perm)
-    for row, sig in zip(rows, sigs, strict=True):
-        row["signature"] = sig
+    table = pa.Table.from_pylist(rows, schema=ARTICLES.append(schema.field("published_date")))
+    flat = pa.array(sigs.reshape(-1).astype("uint32", copy=False), pa.uint32())
+    table = table.append_column(schema.field("signature"), pa.FixedSizeListArray.from_arrays(flat, params.num_perm))
     articles_path = f"{staging_dir(run_id)}/articles-{index:05d}.parquet"
     rejects_path = f"{staging_dir(run_id)}/rejects-{index:05d}.parquet"
-    storage.write_parquet(articles_path, pa.Table.from_pylist(rows, schema=schema))
+    storage.write_parquet(articles_path, table)
     storage.write_parquet(rejects_path, rejects_table(rejects, run_id))
     counts: dict[str, int] = {}
     for reject in rejects:

@@ -40,7 +40,7 @@ def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str
     duplicate_rows = decisions.filter(pc.equal(decisions.column("action"), "duplicate"))
     # Hash joins take no list-typed payload columns: join only what the duplicates table keeps.
     kept = [n for n in DUPLICATES.names if n in staged.column_names] + ["published_date"]
-    joined = staged.select(kept).join(duplicate_rows.drop_columns(["article_id"]), "source_uri")
+    joined = staged.select(kept).join(duplicate_rows.drop_columns(["article_id"]), "source_uri", join_type="inner")
     written += _write_partitioned(storage, "duplicates", joined, DUPLICATES, "published_date", run_id, batch.index)
 
     rejects = storage.read_parquet(batch.rejects_path)

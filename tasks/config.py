@@ -26,11 +26,11 @@ class DedupSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shingle_size: int = Field(3, ge=1, le=16)
-    num_perm: int = Field(128, ge=8, le=1024)
-    bands: int = Field(42, ge=1, le=1024)
-    threshold: float = Field(0.7, gt=0.0, le=1.0)
-    min_shingles: int = Field(10, ge=1)
+    shingle_size: int = Field(default=3, ge=1, le=16)
+    num_perm: int = Field(default=128, ge=8, le=1024)
+    bands: int = Field(default=42, ge=1, le=1024)
+    threshold: float = Field(default=0.7, gt=0.0, le=1.0)
+    min_shingles: int = Field(default=10, ge=1)
 
     @model_validator(mode="after")
     def _bands_fit(self) -> DedupSettings:
@@ -45,11 +45,11 @@ class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: list[str] = Field(default_factory=list, description="Files, folders or globs; empty = sample set")
-    dest: str = Field(DEFAULT_DEST, min_length=1, description="Dataset root: a local path")
-    batch_size: int = Field(2000, ge=1, le=1_000_000, description="Input items per batch task")
-    workers: int = Field(2, ge=1, le=64, description="Batch tasks run at once")
+    dest: str = Field(default=DEFAULT_DEST, min_length=1, description="Dataset root: a local path")
+    batch_size: int = Field(default=2000, ge=1, le=1_000_000, description="Input items per batch task")
+    workers: int = Field(default=2, ge=1, le=64, description="Batch tasks run at once")
     strict_encoding: bool = Field(False, description="Reject non-UTF-8 input without a BOM or declared charset")
-    max_item_bytes: int = Field(20_000_000, ge=1024, description="Larger items are rejected as too_large")
+    max_item_bytes: int = Field(default=20_000_000, ge=1024, description="Larger items are rejected as too_large")
     dedup: DedupSettings = Field(default_factory=lambda: DedupSettings())
 
     def effective_sources(self) -> list[str]:

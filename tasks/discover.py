@@ -10,14 +10,21 @@ from pathlib import Path
 from tasks.errors import ConfigError
 
 # The input kinds of this release, by file suffix (before an optional .gz).
-FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
 
 
 @dataclass(frozen=True)
 class InputFile:
-    path: str          # absolute path
-    format: str        # text | html | json | jsonl | unsupported
-    compressed: bool   # gzip
+    path: str  # absolute path
+    format: str  # text | html | json | jsonl | unsupported
+    compressed: bool  # gzip
     size: int
 
     @property

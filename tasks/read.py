@@ -35,10 +35,10 @@ HTML_FIELDS = ("html", "raw_html")
 @dataclass(frozen=True)
 class RawItem:
     source_uri: str
-    format: str                       # "text" or "html"
-    raw: bytes                        # the exact input bytes of this item
+    format: str  # "text" or "html"
+    raw: bytes  # the exact input bytes of this item
     fetched_at: datetime
-    text: str | None = None           # already-decoded text (JSON fields)
+    text: str | None = None  # already-decoded text (JSON fields)
     fields: dict[str, str | None] = field(default_factory=dict)
 
 

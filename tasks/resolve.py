@@ -2,7 +2,8 @@
 
 Decisions, keyed by the staged row's source_uri: `duplicate` (exact or near, within the run or against
 committed articles) and `skip` (the very same item, by article_id, is already committed or repeated in this
-run: writing it again would break idempotence). Signatures are read from staging; texts are read only for the batches that need verifying.
+run: writing it again would break idempotence). Signatures are read from staging; texts are read only for
+the batches that need verifying.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pyarrow as pa
 from prefect import task
 
 from tasks.batch import StagedBatch, staging_dir
-from tasks.dedup import Candidate, DedupParams, Decision, deduplicate
+from tasks.dedup import Candidate, Decision, DedupParams, deduplicate
 from tasks.ledger import load_committed
 from tasks.storage import Storage
 
@@ -114,7 +115,9 @@ def resolve_duplicates(staged: list[StagedBatch], run_id: str, dest: str, params
         for r in storage.read_parquet(batch.rejects_path, ["reject_id"]).column("reject_id").to_pylist()
         if r in committed.reject_ids
     )
-    storage.write_parquet(repeated_rejects_path(run_id), pa.table({"reject_id": pa.array(repeated_rejects, pa.string())}))
+    storage.write_parquet(
+        repeated_rejects_path(run_id), pa.table({"reject_id": pa.array(repeated_rejects, pa.string())})
+    )
     methods = [d["method"] for d in decisions]
     return Resolution(path, methods.count("exact"), methods.count("near"), already, len(repeated_rejects))
 
@@ -124,12 +127,25 @@ def repeated_rejects_path(run_id: str) -> str:
 
 
 def _skip(source_uri: str, article_id: str) -> dict[str, object]:
-    return {"source_uri": source_uri, "article_id": article_id, "action": "skip", "duplicate_of": None, "method": None, "similarity": None}
+    return {
+        "source_uri": source_uri,
+        "article_id": article_id,
+        "action": "skip",
+        "duplicate_of": None,
+        "method": None,
+        "similarity": None,
+    }
 
 
 def _row(source_uri: str, d: Decision) -> dict[str, object]:
-    return {"source_uri": source_uri, "article_id": d.article_id, "action": "duplicate", "duplicate_of": d.duplicate_of,
-            "method": d.method, "similarity": d.similarity}
+    return {
+        "source_uri": source_uri,
+        "article_id": d.article_id,
+        "action": "duplicate",
+        "duplicate_of": d.duplicate_of,
+        "method": d.method,
+        "similarity": d.similarity,
+    }
 
 
 @task(name="resolve-duplicates")

@@ -31,7 +31,9 @@ def _bad_inputs(folder: Path) -> dict[str, bytes]:
         "garbage.txt": bytes(rng.randrange(256) for _ in range(2048)) + b"\0" * 64,
         "nav.html": b"<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>",
         "good.txt": STORY.encode(),
-        "feed.jsonl": b'{"text": "' + STORY.replace("\n", " ").replace('"', '\\"').encode() + b'", "url": "https://x.test/a"}\n'
+        "feed.jsonl": b'{"text": "'
+        + STORY.replace("\n", " ").replace('"', '\\"').encode()
+        + b'", "url": "https://x.test/a"}\n'
         b'{"text": broken\n',
     }
     for name, data in files.items():
@@ -73,20 +75,30 @@ def test_unwritable_dest_and_missing_source_fail_fast(tmp_path: Path, capsys: py
     assert not (tmp_path / "out").exists()
 
 
-def test_console_script_runs_against_a_real_server_and_prints_a_summary(
-    tmp_path: Path, prefect_harness: str
-) -> None:
+def test_console_script_runs_against_a_real_server_and_prints_a_summary(tmp_path: Path, prefect_harness: str) -> None:
     src = tmp_path / "in"
     src.mkdir()
     (src / "story.txt").write_text(STORY)
     env = {**os.environ, "PREFECT_API_URL": prefect_harness}
     script = Path(sys.executable).with_name("newsetl")
-    done = subprocess.run([str(script), "run", str(src), "--dest", str(tmp_path / "out"), "--json"],
-                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    done = subprocess.run(
+        [str(script), "run", str(src), "--dest", str(tmp_path / "out"), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["counts"]["articles_written"] == 1 and summary["status"] == "committed"
-    plain = subprocess.run([str(script), "run", str(src), "--dest", str(tmp_path / "out")],
-                           capture_output=True, text=True, env=env, timeout=300, check=False)
+    plain = subprocess.run(
+        [str(script), "run", str(src), "--dest", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert plain.returncode == 0, plain.stderr
     assert "already ingested        1" in plain.stdout and "articles written        0" in plain.stdout

@@ -25,7 +25,7 @@ LABELS: dict[str, Any] = json.loads((REPO / "tests" / "fixtures" / "sample_label
 def _key(source_uri: str) -> str:
     prefix = SAMPLE.as_uri() + "/"
     assert source_uri.startswith(prefix), source_uri
-    return source_uri[len(prefix):]
+    return source_uri[len(prefix) :]
 
 
 def _query(sql: str) -> list[tuple[Any, ...]]:
@@ -42,12 +42,12 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
 
 
 def _table(dest: Path, name: str) -> pd.DataFrame:
-    return duckdb.sql(
-        f"SELECT * FROM read_parquet('{dest}/{name}/**/*.parquet', hive_partitioning=true)"
-    ).df()
+    return duckdb.sql(f"SELECT * FROM read_parquet('{dest}/{name}/**/*.parquet', hive_partitioning=true)").df()
 
 
-def test_every_input_item_lands_in_exactly_one_table(sample_run: tuple[Path, dict[str, Any], dict[str, Any]]) -> None:
+def test_every_input_item_lands_in_exactly_one_table(
+    sample_run: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
     dest, summary, _ = sample_run
     seen = [_key(u) for name in ("articles", "duplicates", "rejects") for u in _table(dest, name)["source_uri"]]
     assert sorted(seen) == sorted(LABELS["items"]), "an item was lost or written twice"
@@ -74,8 +74,10 @@ def test_each_cluster_has_its_labelled_canonical_and_the_copies_point_at_it(
     articles = _table(dest, "articles")
     duplicates = _table(dest, "duplicates")
     id_of = {_key(u): i for u, i in zip(articles["source_uri"], articles["article_id"], strict=True)}
-    dup_of = {_key(u): (d, m) for u, d, m in
-              zip(duplicates["source_uri"], duplicates["duplicate_of"], duplicates["method"], strict=True)}
+    dup_of = {
+        _key(u): (d, m)
+        for u, d, m in zip(duplicates["source_uri"], duplicates["duplicate_of"], duplicates["method"], strict=True)
+    }
     clusters: dict[str, list[str]] = {}
     for key, label in LABELS["items"].items():
         if label["kind"] in ("exact", "near"):
@@ -95,7 +97,9 @@ def test_each_cluster_has_its_labelled_canonical_and_the_copies_point_at_it(
                 assert method == "exact", member
 
 
-def test_same_event_articles_are_not_duplicates(sample_run: tuple[Path, dict[str, Any], dict[str, Any]]) -> None:
+def test_same_event_articles_are_not_duplicates(
+    sample_run: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
     dest, _, _ = sample_run
     written = {_key(u) for u in _table(dest, "articles")["source_uri"]}
     assert LABELS["same_event_pairs"]
@@ -103,11 +107,17 @@ def test_same_event_articles_are_not_duplicates(sample_run: tuple[Path, dict[str
         assert a in written and b in written, (a, b)
 
 
-def test_duckdb_sees_the_declared_schema_and_partitions(sample_run: tuple[Path, dict[str, Any], dict[str, Any]]) -> None:
+def test_duckdb_sees_the_declared_schema_and_partitions(
+    sample_run: tuple[Path, dict[str, Any], dict[str, Any]],
+) -> None:
     dest, summary, _ = sample_run
     for name, schema in (("articles", ARTICLES), ("duplicates", DUPLICATES), ("rejects", REJECTS)):
-        columns = [c[0] for c in _query(f"DESCRIBE SELECT * FROM read_parquet('{dest}/{name}/**/*.parquet', "
-                                          "hive_partitioning=true)")]
+        columns = [
+            c[0]
+            for c in _query(
+                f"DESCRIBE SELECT * FROM read_parquet('{dest}/{name}/**/*.parquet', hive_partitioning=true)"
+            )
+        ]
         assert columns[: len(schema.names)] == schema.names
     rows = _query(
         f"SELECT count(*), count(DISTINCT article_id), "
@@ -117,10 +127,14 @@ def test_duckdb_sees_the_declared_schema_and_partitions(sample_run: tuple[Path, 
     total, distinct, misplaced = rows[0]
     assert total == distinct == summary["counts"]["articles_written"]
     assert misplaced == 0
-    types = dict(_query(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
-                        f"read_parquet('{dest}/articles/**/*.parquet'))"))
+    types = dict(
+        _query(
+            f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+            f"read_parquet('{dest}/articles/**/*.parquet'))"
+        )
+    )
     assert types["published_at"] == "TIMESTAMP WITH TIME ZONE"
-    assert types["quotes"] == "STRUCT(speaker VARCHAR, \"text\" VARCHAR)[]"
+    assert types["quotes"] == 'STRUCT(speaker VARCHAR, "text" VARCHAR)[]'
     assert types["word_count"] == "INTEGER"
 
 
