@@ -11,5 +11,6 @@ from schemas.dataset import (
     TABLES,
     field_docs,
 )
+from schemas.raw import RAW
 
-__all__ = ["ARTICLES", "DUPLICATES", "REJECTS", "SCHEMA_VERSION", "TABLES", "field_docs"]
+__all__ = ["ARTICLES", "DUPLICATES", "RAW", "REJECTS", "SCHEMA_VERSION", "TABLES", "field_docs"]

@@ -6,6 +6,7 @@ One Prefect task per batch of thousands of items; Arrow tables inside; paths and
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -17,11 +18,12 @@ from schemas import ARTICLES, REJECTS
 from tasks.article import build_article
 from tasks.discover import InputFile
 from tasks.errors import Reject
+from tasks.faults import crash_point
 from tasks.minhash import DedupParams, signatures
-from tasks.read import read_items
-from tasks.storage import Storage
-
-STAGING = "_staging"
+from tasks.protocol import staging_dir
+from tasks.raw_archive import archive_table, items_from_archive
+from tasks.read import RawItem, read_items
+from tasks.storage import Dest, Storage
 
 
 def staged_articles_schema(num_perm: int) -> pa.Schema:
@@ -42,30 +44,50 @@ class StagedBatch:
     items: int
     articles: int
     rejects: dict[str, int] = field(default_factory=dict)
-
-
-def staging_dir(run_id: str) -> str:
-    return f"{STAGING}/{run_id}"
+    raw_path: str | None = None  # staged raw-archive rows; None when reprocessing from the archive
 
 
 def prepare_batch(
     files: list[InputFile],
     index: int,
     run_id: str,
-    dest: str,
+    dest: str | Dest,
     params: DedupParams,
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
 ) -> StagedBatch:
+    items = (item for f in files for item in read_items(f, max_item_bytes))
+    return stage_items(items, index, run_id, Storage.open(dest), params, strict_encoding, archive=True)
+
+
+def prepare_archived_batch(
+    raw_paths: list[str], index: int, run_id: str, dest: str | Dest, params: DedupParams, strict_encoding: bool
+) -> StagedBatch:
+    """Like `prepare_batch`, from files of the raw archive instead of the sources (`newsetl reprocess`)."""
     storage = Storage.open(dest)
+    items = (item for path in raw_paths for item in items_from_archive(storage.read_parquet(path)))
+    return stage_items(items, index, run_id, storage, params, strict_encoding, archive=False)
+
+
+def stage_items(
+    items: Iterable[RawItem | Reject],
+    index: int,
+    run_id: str,
+    storage: Storage,
+    params: DedupParams,
+    strict_encoding: bool,
+    archive: bool,
+) -> StagedBatch:
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
-    items = 0
-    for f in files:
-        for item in read_items(f, max_item_bytes):
-            items += 1
-            result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding)
-            (rejects if isinstance(result, Reject) else rows).append(result)  # type: ignore[arg-type]
+    read: list[RawItem | Reject] = []
+    for item in items:
+        read.append(item)
+        result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding)
+        if isinstance(result, Reject):
+            rejects.append(result)
+        else:
+            rows.append(result)
     sigs = signatures([r["text"] for r in rows], params)
     schema = staged_articles_schema(params.num_perm)
     table = pa.Table.from_pylist(rows, schema=ARTICLES.append(schema.field("published_date")))
@@ -73,12 +95,16 @@ def prepare_batch(
     table = table.append_column(schema.field("signature"), pa.FixedSizeListArray.from_arrays(flat, params.num_perm))
     articles_path = f"{staging_dir(run_id)}/articles-{index:05d}.parquet"
     rejects_path = f"{staging_dir(run_id)}/rejects-{index:05d}.parquet"
+    raw_path = f"{staging_dir(run_id)}/raw-{index:05d}.parquet" if archive else None
     storage.write_parquet(articles_path, table)
     storage.write_parquet(rejects_path, rejects_table(rejects, run_id))
+    if raw_path is not None:
+        storage.write_parquet(raw_path, archive_table(read, run_id, skip=set()))
+    crash_point("after-first-batch")
     counts: dict[str, int] = {}
     for reject in rejects:
         counts[reject.reason] = counts.get(reject.reason, 0) + 1
-    return StagedBatch(index, articles_path, rejects_path, items, len(rows), dict(sorted(counts.items())))
+    return StagedBatch(index, articles_path, rejects_path, len(read), len(rows), dict(sorted(counts.items())), raw_path)
 
 
 def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:
@@ -104,9 +130,16 @@ def prepare_batch_task(
     files: list[InputFile],
     index: int,
     run_id: str,
-    dest: str,
+    dest: str | Dest,
     params: DedupParams,
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
 ) -> StagedBatch:
     return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes)
+
+
+@task(name="prepare-archived-batch", task_run_name="prepare-archived-batch-{index}")
+def prepare_archived_batch_task(
+    raw_paths: list[str], index: int, run_id: str, dest: str | Dest, params: DedupParams, strict_encoding: bool
+) -> StagedBatch:
+    return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding)

@@ -1,12 +1,11 @@
-"""Write a run's final files from staging, then commit them with one manifest write.
+"""Write a run's data files (into its staging area), then commit them with one manifest write and publish.
 
-Data files get unique, deterministic names (`part-<run_id>-<batch>.parquet`) in Hive partitions; the
-manifest `_runs/<run_id>.json`, written atomically last, is what makes them part of the dataset.
+Data files get unique, deterministic names (`part-<run_id>-<batch>.parquet`) in Hive partitions; see
+`tasks.protocol` for how the manifest `_runs/<run_id>.json` makes them part of the dataset.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -14,11 +13,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import task
 
-from schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION
-from tasks.batch import StagedBatch, staging_dir
-from tasks.ledger import RUNS
-from tasks.resolve import repeated_rejects_path
-from tasks.storage import Storage
+from schemas import ARTICLES, DUPLICATES, RAW, REJECTS, SCHEMA_VERSION
+from tasks.batch import StagedBatch
+from tasks.faults import crash_point
+from tasks.protocol import commit, publish, staged_data_path
+from tasks.raw_archive import STAGED_RAW
+from tasks.resolve import repeated_raw_path, repeated_rejects_path
+from tasks.storage import Dest, Storage
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class WrittenFile:
     bytes: int
 
 
-def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str) -> list[WrittenFile]:
+def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str | Dest) -> list[WrittenFile]:
     storage = Storage.open(dest)
     staged = storage.read_parquet(batch.articles_path)
     decisions = storage.read_parquet(decisions_path)
@@ -47,6 +48,12 @@ def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str
     repeated = storage.read_parquet(repeated_rejects_path(run_id)).column("reject_id")
     rejects = rejects.filter(pc.invert(pc.is_in(rejects.column("reject_id"), value_set=repeated)))
     written += _write_partitioned(storage, "rejects", rejects, REJECTS, "rejected_date", run_id, batch.index)
+
+    if batch.raw_path is not None:
+        raw = storage.read_parquet(batch.raw_path).cast(STAGED_RAW)
+        repeated_raw = storage.read_parquet(repeated_raw_path(run_id)).column("raw_id")
+        raw = raw.filter(pc.invert(pc.is_in(raw.column("raw_id"), value_set=repeated_raw)))
+        written += _write_partitioned(storage, "raw", raw, RAW, "fetched_date", run_id, batch.index)
     return written
 
 
@@ -62,17 +69,17 @@ def _write_partitioned(
         # Sorted rows make reruns byte-identical and help readers' min/max statistics.
         part = part.sort_by([(schema.names[0], "ascending")]).select(schema.names).cast(schema)
         path = f"{name}/{partition}={value}/part-{run_id}-{index:05d}.parquet"
-        written.append(WrittenFile(name, path, part.num_rows, storage.write_parquet(path, part)))
+        size = storage.write_parquet(staged_data_path(run_id, path), part)
+        written.append(WrittenFile(name, path, part.num_rows, size))
     return written
 
 
-def write_manifest(dest: str, manifest: dict[str, Any]) -> str:
-    """The commit point: until this file exists, the run's data files are not part of the dataset."""
+def commit_run(dest: str | Dest, manifest: dict[str, Any]) -> str:
+    """Commit (one manifest write) and publish the run's staged files. Check the run's lease just before."""
     storage = Storage.open(dest)
-    path = f"{RUNS}/{manifest['run_id']}.json"
-    manifest = {**manifest, "schema_version": SCHEMA_VERSION}
-    storage.write_bytes(path, json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
-    storage.delete_dir(staging_dir(str(manifest["run_id"])))
+    crash_point("before-commit")
+    path = commit(storage, {**manifest, "schema_version": SCHEMA_VERSION})
+    publish(storage, manifest)
     return path
 
 
@@ -81,10 +88,10 @@ def files_for_manifest(files: list[WrittenFile]) -> list[dict[str, Any]]:
 
 
 @task(name="commit-batch", task_run_name="commit-batch-{batch.index}")
-def commit_batch_task(batch: StagedBatch, decisions_path: str, run_id: str, dest: str) -> list[WrittenFile]:
+def commit_batch_task(batch: StagedBatch, decisions_path: str, run_id: str, dest: str | Dest) -> list[WrittenFile]:
     return commit_batch(batch, decisions_path, run_id, dest)
 
 
-@task(name="write-manifest")
-def write_manifest_task(dest: str, manifest: dict[str, Any]) -> str:
-    return write_manifest(dest, manifest)
+@task(name="commit-run")
+def commit_run_task(dest: str | Dest, manifest: dict[str, Any]) -> str:
+    return commit_run(dest, manifest)

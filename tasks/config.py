@@ -12,6 +12,8 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tasks.errors import ConfigError
+from tasks.storage import Dest
+from tasks.storage_options import S3Options
 
 DEFAULT_DEST = "./data"
 
@@ -45,19 +47,31 @@ class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sources: list[str] = Field(default_factory=list, description="Files, folders or globs; empty = sample set")
-    dest: str = Field(default=DEFAULT_DEST, min_length=1, description="Dataset root: a local path")
+    dest: str = Field(
+        default=DEFAULT_DEST, min_length=1, description="Dataset root: a local path or s3://bucket/prefix"
+    )
     batch_size: int = Field(default=2000, ge=1, le=1_000_000, description="Input items per batch task")
     workers: int = Field(default=2, ge=1, le=64, description="Batch tasks run at once")
     strict_encoding: bool = Field(False, description="Reject non-UTF-8 input without a BOM or declared charset")
     max_item_bytes: int = Field(default=20_000_000, ge=1024, description="Larger items are rejected as too_large")
     dedup: DedupSettings = Field(default_factory=lambda: DedupSettings())
+    s3: S3Options = Field(default_factory=lambda: S3Options(), description="Overrides of the AWS configuration")
+    wait_lock_seconds: float = Field(
+        default=0.0, ge=0, description="How long to wait for another run holding DEST; 0 fails at once"
+    )
+    lease_ttl_seconds: float = Field(
+        default=120.0, ge=5, description="S3 lease expiry; renewed every third of it while the run lives"
+    )
+
+    def target(self) -> Dest:
+        return Dest(self.dest, self.s3)
 
     def effective_sources(self) -> list[str]:
         return list(self.sources) or [sample_data_dir()]
 
     def config_hash(self) -> str:
         """Hash of what changes the output; the DEST is where, not what, so it is left out."""
-        shaping = self.model_dump(exclude={"dest", "workers"})
+        shaping = self.model_dump(exclude={"dest", "workers", "s3", "wait_lock_seconds", "lease_ttl_seconds"})
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
 
 

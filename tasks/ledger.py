@@ -6,15 +6,13 @@ run) is invisible to newsetl's own reads.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.protocol import committed_files
 from tasks.storage import Storage
-
-RUNS = "_runs"
 
 
 @dataclass(frozen=True)
@@ -24,26 +22,15 @@ class Committed:
     article_ids: set[str]
     duplicate_ids: set[str]
     reject_ids: set[str]
+    raw_ids: set[str]
     canonical_by_hash: dict[str, str]  # content_hash -> article_id of the committed article
-
-
-def manifests(storage: Storage) -> list[dict[str, object]]:
-    return [json.loads(storage.read_bytes(p)) for p in storage.list_files(RUNS, ".json")]
-
-
-def committed_files(storage: Storage, table: str) -> list[str]:
-    files: list[str] = []
-    for manifest in manifests(storage):
-        entries = manifest.get("files", [])
-        assert isinstance(entries, list)
-        files.extend(str(e["path"]) for e in entries if e["table"] == table)
-    return sorted(files)
 
 
 def load_committed(storage: Storage) -> Committed:
     articles = _read_columns(storage, "articles", ["article_id", "content_hash"])
     duplicates = _read_columns(storage, "duplicates", ["article_id"])
     rejects = _read_columns(storage, "rejects", ["reject_id"])
+    raw = _read_columns(storage, "raw", ["raw_id"])
     ids = articles.column("article_id").to_pylist() if articles.num_rows else []
     hashes = articles.column("content_hash").to_pylist() if articles.num_rows else []
     canonical: dict[str, str] = {}
@@ -53,6 +40,7 @@ def load_committed(storage: Storage) -> Committed:
         article_ids=set(ids),
         duplicate_ids=set(duplicates.column("article_id").to_pylist()) if duplicates.num_rows else set(),
         reject_ids=set(rejects.column("reject_id").to_pylist()) if rejects.num_rows else set(),
+        raw_ids=set(raw.column("raw_id").to_pylist()) if raw.num_rows else set(),
         canonical_by_hash=canonical,
     )
 

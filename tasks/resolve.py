@@ -16,10 +16,11 @@ import numpy as np
 import pyarrow as pa
 from prefect import task
 
-from tasks.batch import StagedBatch, staging_dir
+from tasks.batch import StagedBatch
 from tasks.dedup import Candidate, Decision, DedupParams, deduplicate
-from tasks.ledger import load_committed
-from tasks.storage import Storage
+from tasks.ledger import Committed, load_committed
+from tasks.protocol import staging_dir
+from tasks.storage import Dest, Storage
 
 DECISIONS_SCHEMA = pa.schema(
     [
@@ -69,9 +70,12 @@ class _LazyTexts(Sequence[str]):
         return self._loaded[batch][row - self._offsets[batch]]
 
 
-def resolve_duplicates(staged: list[StagedBatch], run_id: str, dest: str, params: DedupParams) -> Resolution:
+def resolve_duplicates(
+    staged: list[StagedBatch], run_id: str, dest: str | Dest, params: DedupParams, fresh: bool = False
+) -> Resolution:
+    """`fresh` ignores what is committed: a reprocessing run rebuilds the derived tables from scratch."""
     storage = Storage.open(dest)
-    committed = load_committed(storage)
+    committed = Committed(set(), set(), set(), set(), {}) if fresh else load_committed(storage)
     tables = [storage.read_parquet(b.articles_path, _KEY_COLUMNS) for b in staged]
     offsets = list(np.cumsum([0] + [t.num_rows for t in tables[:-1]])) if tables else [0]
     keys = pa.concat_tables(tables) if tables else pa.table({c: [] for c in _KEY_COLUMNS})
@@ -118,12 +122,25 @@ def resolve_duplicates(staged: list[StagedBatch], run_id: str, dest: str, params
     storage.write_parquet(
         repeated_rejects_path(run_id), pa.table({"reject_id": pa.array(repeated_rejects, pa.string())})
     )
+    # Likewise the raw archive keeps each exact input once, however often it is fetched again.
+    repeated_raw = sorted(
+        r
+        for batch in staged
+        if batch.raw_path is not None
+        for r in storage.read_parquet(batch.raw_path, ["raw_id"]).column("raw_id").to_pylist()
+        if r in committed.raw_ids
+    )
+    storage.write_parquet(repeated_raw_path(run_id), pa.table({"raw_id": pa.array(repeated_raw, pa.string())}))
     methods = [d["method"] for d in decisions]
     return Resolution(path, methods.count("exact"), methods.count("near"), already, len(repeated_rejects))
 
 
 def repeated_rejects_path(run_id: str) -> str:
     return f"{staging_dir(run_id)}/repeated-rejects.parquet"
+
+
+def repeated_raw_path(run_id: str) -> str:
+    return f"{staging_dir(run_id)}/repeated-raw.parquet"
 
 
 def _skip(source_uri: str, article_id: str) -> dict[str, object]:
@@ -149,5 +166,7 @@ def _row(source_uri: str, d: Decision) -> dict[str, object]:
 
 
 @task(name="resolve-duplicates")
-def resolve_duplicates_task(staged: list[StagedBatch], run_id: str, dest: str, params: DedupParams) -> Resolution:
-    return resolve_duplicates(staged, run_id, dest, params)
+def resolve_duplicates_task(
+    staged: list[StagedBatch], run_id: str, dest: str | Dest, params: DedupParams, fresh: bool = False
+) -> Resolution:
+    return resolve_duplicates(staged, run_id, dest, params, fresh)

@@ -1,14 +1,18 @@
-"""One storage abstraction for every DEST: paths relative to a dataset root on a pyarrow filesystem.
+"""One storage abstraction for every DEST: paths relative to a dataset root, local disk or S3-compatible.
 
-Local disk today; S3-compatible stores plug in here (pyarrow.fs.S3FileSystem for data, boto3 for object
-operations) without the rest of the code changing: callers only ever see relative paths.
+Callers only ever see relative paths and the operations below; what differs between providers (conditional
+writes, server-side copies, listing, credentials) lives in `tasks.storage_s3` for S3 and here for local disk.
+Parquet goes through a pyarrow filesystem in both cases, so `read_parquet`/`write_parquet` share one code path.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,27 +21,41 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from tasks.errors import ConfigError
+from tasks.storage_options import S3Options
 
 
 @dataclass(frozen=True)
-class Storage:
+class Dest:
+    """Where a dataset lives: its URI and, for S3, the non-secret connection overrides."""
+
+    uri: str
+    s3: S3Options = field(default_factory=S3Options)
+
+
+class Storage(ABC):
     """A dataset root (`uri`) and the filesystem that holds it."""
 
     uri: str
-    root: str
+    root: str  # the root as a path on `fs`
     fs: pafs.FileSystem
 
-    @classmethod
-    def open(cls, uri: str) -> Storage:
-        parsed = urlparse(uri)
+    @staticmethod
+    def open(dest: str | Dest) -> Storage:
+        target = dest if isinstance(dest, Dest) else Dest(dest)
+        parsed = urlparse(target.uri)
         if parsed.scheme in ("", "file"):
-            local = Path(parsed.path if parsed.scheme == "file" else uri).expanduser().resolve()
-            return cls(uri=str(local), root=local.as_posix(), fs=pafs.LocalFileSystem())
+            local = Path(parsed.path if parsed.scheme == "file" else target.uri).expanduser().resolve()
+            return LocalStorage(local)
+        if parsed.scheme in ("s3", "s3a"):
+            from tasks.storage_s3 import S3Storage
+
+            return S3Storage(parsed.netloc, parsed.path.strip("/"), target.s3)
         raise ConfigError(
-            f"DEST {uri!r}: scheme {parsed.scheme!r} is not supported; use a local path (S3 support is planned)"
+            f"DEST {target.uri!r}: scheme {parsed.scheme!r} is not supported; use a local path or s3://bucket/prefix"
         )
 
     def path(self, relative: str) -> str:
+        """`relative` as a path on `fs` (for pyarrow readers and writers)."""
         return f"{self.root}/{relative}" if relative else self.root
 
     def check_writable(self) -> None:
@@ -49,28 +67,32 @@ class Storage:
         except (OSError, pa.ArrowException) as exc:
             raise ConfigError(f"DEST {self.uri!r} is not writable ({exc}); choose a writable --dest") from exc
 
+    @abstractmethod
     def write_bytes(self, relative: str, data: bytes) -> None:
         """Write a whole object; readers see the old state or the new one, never a partial file."""
-        target = self.path(relative)
-        self._make_parent(target)
-        temporary = _hidden_temporary(target)
-        with self.fs.open_output_stream(temporary) as out:
-            out.write(data)
-        self.fs.move(temporary, target)
+
+    @abstractmethod
+    def put_if_absent(self, relative: str, data: bytes) -> bool:
+        """Create the object only if nothing exists at that path (the commit point); False if it existed."""
+
+    @abstractmethod
+    def list_files(self, prefix: str, suffix: str = "") -> list[str]:
+        """Relative paths of the files below `prefix`, sorted."""
+
+    @abstractmethod
+    def move(self, source: str, target: str) -> None:
+        """Publish `source` at `target` (replacing it) and remove `source`."""
+
+    @abstractmethod
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every file below `prefix` (no error when there is none)."""
 
     def read_bytes(self, relative: str) -> bytes:
         with self.fs.open_input_stream(self.path(relative)) as stream:
             return bytes(stream.read())
 
     def exists(self, relative: str) -> bool:
-        return bool(self.fs.get_file_info(self.path(relative)).type != pafs.FileType.NotFound)
-
-    def list_files(self, prefix: str, suffix: str = "") -> list[str]:
-        """Relative paths of the files below `prefix`, sorted."""
-        info = self.fs.get_file_info(pafs.FileSelector(self.path(prefix), recursive=True, allow_not_found=True))
-        start = len(self.root) + 1
-        found = (i.path[start:] for i in info if i.type == pafs.FileType.File)
-        return sorted(p for p in found if p.endswith(suffix))
+        return bool(self.fs.get_file_info(self.path(relative)).type == pafs.FileType.File)
 
     def size(self, relative: str) -> int:
         return int(self.fs.get_file_info(self.path(relative)).size or 0)
@@ -79,28 +101,85 @@ class Storage:
         self.fs.delete_file(self.path(relative))
 
     def delete_dir(self, relative: str) -> None:
-        if self.exists(relative):
-            self.fs.delete_dir(self.path(relative))
+        self.delete_prefix(relative)
 
     def write_parquet(self, relative: str, table: pa.Table) -> int:
         """Write one Parquet file (zstd) with the table's own explicit schema; returns its size in bytes."""
-        target = self.path(relative)
-        self._make_parent(target)
-        temporary = _hidden_temporary(target)
-        pq.write_table(table, temporary, filesystem=self.fs, compression="zstd", write_statistics=True)
-        self.fs.move(temporary, target)
+        target = self._write_target(relative)
+        pq.write_table(table, target, filesystem=self.fs, compression="zstd", write_statistics=True)
+        self._finish_write(target, relative)
         return self.size(relative)
+
+    @contextmanager
+    def parquet_writer(self, relative: str, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
+        """A streaming Parquet writer whose file appears at `relative` only once it is complete."""
+        target = self._write_target(relative)
+        with pq.ParquetWriter(target, schema, filesystem=self.fs, compression="zstd", write_statistics=True) as out:
+            yield out
+        self._finish_write(target, relative)
 
     def read_parquet(self, relative: str, columns: list[str] | None = None) -> pa.Table:
         return pq.read_table(self.path(relative), columns=columns, filesystem=self.fs)
 
-    def _make_parent(self, target: str) -> None:
-        # Object stores have no directories; creating markers there breaks s3fs-based readers.
-        if isinstance(self.fs, pafs.LocalFileSystem):
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+    def _write_target(self, relative: str) -> str:
+        return self.path(relative)
+
+    def _finish_write(self, written: str, relative: str) -> None:  # noqa: B027 - an optional hook
+        """Hook for stores where a write is not atomic by itself (local disk renames a temporary file)."""
 
 
-def _hidden_temporary(target: str) -> str:
+class LocalStorage(Storage):
+    def __init__(self, root: Path) -> None:
+        self.uri = str(root)
+        self.root = root.as_posix()
+        self.fs = pafs.LocalFileSystem()
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        temporary = self._write_target(relative)
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        self._finish_write(temporary, relative)
+
+    def put_if_absent(self, relative: str, data: bytes) -> bool:
+        temporary = self._write_target(relative)
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, self.path(relative))  # atomic, and fails when the target exists
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            os.unlink(temporary)
+
+    def list_files(self, prefix: str, suffix: str = "") -> list[str]:
+        info = self.fs.get_file_info(pafs.FileSelector(self.path(prefix), recursive=True, allow_not_found=True))
+        start = len(self.root) + 1
+        found = (i.path[start:] for i in info if i.type == pafs.FileType.File)
+        return sorted(p for p in found if p.endswith(suffix))
+
+    def move(self, source: str, target: str) -> None:
+        os.makedirs(os.path.dirname(self.path(target)), exist_ok=True)
+        os.replace(self.path(source), self.path(target))
+
+    def delete_prefix(self, prefix: str) -> None:
+        if self.fs.get_file_info(self.path(prefix)).type == pafs.FileType.Directory:
+            self.fs.delete_dir(self.path(prefix))
+
+    def _write_target(self, relative: str) -> str:
+        target = self.path(relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return hidden_temporary(target)
+
+    def _finish_write(self, written: str, relative: str) -> None:
+        os.replace(written, self.path(relative))
+
+
+def hidden_temporary(target: str) -> str:
     """A sibling name that default dataset readers skip (leading '.') and no glob on the suffix matches."""
     head, _, name = target.rpartition("/")
     return f"{head}/.{name}.{uuid.uuid4().hex}.tmp"
