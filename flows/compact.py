@@ -22,10 +22,11 @@ def compact(
     target_size_bytes: int = DEFAULT_TARGET_BYTES,
     s3: S3Options | None = None,
     wait_lock_seconds: float = 0.0,
+    lease_ttl_seconds: float = 120.0,
 ) -> dict[str, Any]:
     target = Dest(dest, s3 or S3Options())
     run_id = new_run_id(datetime.now(UTC))
-    with held_dest(target, run_id, wait_lock_seconds, 120.0) as lease:
+    with held_dest(target, run_id, wait_lock_seconds, lease_ttl_seconds) as lease:
         groups = plan_compaction(Storage.open(target), target_size_bytes, partition)
         get_run_logger().info("compaction %s: %d groups of small files to merge", run_id, len(groups))
         merged = [f.result() for f in [merge_group_task.submit(g, i, run_id, target) for i, g in enumerate(groups)]]

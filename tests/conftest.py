@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from s3_servers import S3Endpoint, moto_endpoint, seaweedfs_endpoint, use_s3
 
 # Before anything imports prefect: its settings are read at import time.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsetl-prefect-home-")
@@ -33,3 +35,29 @@ def corpora() -> Path:
         if candidate.is_dir():
             return candidate
     pytest.skip("corpora not found: set NEWSETL_CORPORA or place shared/corpora beside the checkout")
+
+
+@pytest.fixture(scope="session")
+def moto_s3() -> Iterator[S3Endpoint]:
+    with moto_endpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="session")
+def seaweedfs_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Endpoint]:
+    with seaweedfs_endpoint(tmp_path_factory.mktemp("seaweedfs")) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(params=["moto", "seaweedfs"])
+def s3_store(request: pytest.FixtureRequest) -> S3Endpoint:
+    """An S3 endpoint of each kind, with the standard AWS env settings pointing at it for this test."""
+    return use_s3(request, request.param)
+
+
+@pytest.fixture
+def moto_store(moto_s3: S3Endpoint, monkeypatch: pytest.MonkeyPatch) -> S3Endpoint:
+    for name, value in moto_s3.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return moto_s3
