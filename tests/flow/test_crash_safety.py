@@ -117,3 +117,21 @@ def test_seaweedfs_run_killed_during_publish_recovers(
     endpoint = use_s3(request, "seaweedfs")
     dest = f"s3://{endpoint.new_bucket()}/news"
     _check_crash_and_recovery(dest, "during-publish", prefect_harness, reference, endpoint)
+
+
+@pytest.mark.parametrize("point", ["before-commit", "during-publish"])
+def test_compaction_killed_midway_leaves_the_same_rows_once_recovered(
+    point: str, tmp_path: Path, prefect_harness: str
+) -> None:
+    dest = str(tmp_path / "data")
+    ingest(load_config(dest=dest, batch_size=4))
+    before = read_back(dest)
+    env = {**os.environ, "PREFECT_API_URL": prefect_harness, "NEWSETL_CRASH_AT": point}
+    script = str(Path(sys.executable).with_name("newsetl"))
+    killed = subprocess.run([script, "compact", dest], capture_output=True, env=env, timeout=300, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    env.pop("NEWSETL_CRASH_AT")
+    again = subprocess.run([script, "compact", dest], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert read_back(dest) == before
+    assert Storage.open(dest).list_files("_staging") == []
