@@ -28,7 +28,7 @@ DERIVED_TABLES = ("articles", "duplicates", "rejects")
 def reprocess(config: RunConfig) -> dict[str, Any]:
     run_id = new_run_id(datetime.now(UTC))
     target = config.target()
-    with held_dest(target, run_id, config.wait_lock_seconds, config.lease_ttl_seconds) as lease:
+    with held_dest(target, run_id, config.wait_lock_seconds, config.lease_ttl_seconds, DERIVED_TABLES) as lease:
         storage = Storage.open(target)
         archived = committed_entries(storage, "raw")
         removed = sorted(p for table in DERIVED_TABLES for p in committed_files(storage, table))
