@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import socket
 import threading
@@ -94,12 +95,19 @@ def _hold_s3(storage: S3Storage, owner: dict[str, object], wait_seconds: float, 
     current = {"etag": etag}
 
     def renew() -> None:
+        renewed_at = time.monotonic()
         while not stop.wait(ttl / 3):
-            renewed = storage.put_lease(LEASE_FILE, _lease_body(owner, ttl), current["etag"])
+            try:
+                renewed = storage.put_lease(LEASE_FILE, _lease_body(owner, ttl), current["etag"])
+            except Exception:  # the store is unreachable: keep trying until the lease would expire
+                if time.monotonic() - renewed_at > ttl:
+                    lease.lost.set()
+                    return
+                continue
             if renewed is None:
                 lease.lost.set()
                 return
-            current["etag"] = renewed
+            current["etag"], renewed_at = renewed, time.monotonic()
 
     renewer = threading.Thread(target=renew, name="newsetl-lease-renewal", daemon=True)
     renewer.start()
@@ -109,7 +117,11 @@ def _hold_s3(storage: S3Storage, owner: dict[str, object], wait_seconds: float, 
         stop.set()
         renewer.join()
         if not lease.lost.is_set():
-            storage.delete_if_match(LEASE_FILE, current["etag"])
+            try:
+                storage.delete_if_match(LEASE_FILE, current["etag"])
+            except Exception:  # never mask the run's own error; the lease expires by itself
+                logging.getLogger(__name__).warning("could not release the lease on %s; it expires in %g s",
+                                                    storage.uri, ttl)  # fmt: skip
 
 
 def _acquire_s3(storage: S3Storage, owner: dict[str, object], wait_seconds: float, ttl: float) -> str:

@@ -22,6 +22,9 @@ class S3Options(BaseModel):
     addressing_style: Literal["auto", "path", "virtual"] = Field(
         default="auto", description="Bucket addressing; auto = path-style for custom endpoints, virtual on AWS"
     )
+    max_attempts: int = Field(
+        default=10, ge=1, le=50, description="Attempts per request on connection errors, throttling and 5xx"
+    )
     conditional_writes: bool = Field(
         default=True,
         description="Commit with If-None-Match; turn off only for stores that reject the header (the lease still"

@@ -151,7 +151,12 @@ def _clients(options: S3Options, env: tuple[str | None, ...]) -> tuple[Any, pafs
         )
     custom = options.endpoint_url is not None or _configured_endpoint(session) is not None
     style = options.addressing_style if options.addressing_style != "auto" else ("path" if custom else "virtual")
-    config = Config(retries={"max_attempts": 10, "mode": "standard"}, s3={"addressing_style": style})
+    config = Config(
+        retries={"max_attempts": options.max_attempts, "mode": "standard"},
+        s3={"addressing_style": style},
+        connect_timeout=10,
+        read_timeout=60,
+    )
     client = session.client("s3", endpoint_url=options.endpoint_url, config=config)
     frozen = credentials.get_frozen_credentials()
     region = client.meta.region_name or "us-east-1"
@@ -160,7 +165,9 @@ def _clients(options: S3Options, env: tuple[str | None, ...]) -> tuple[Any, pafs
         "secret_key": frozen.secret_key,
         "session_token": frozen.token,
         "region": region,
-        "retry_strategy": pafs.AwsStandardS3RetryStrategy(max_attempts=10),
+        "retry_strategy": pafs.AwsStandardS3RetryStrategy(max_attempts=options.max_attempts),
+        "connect_timeout": 10,
+        "request_timeout": 60,
         "allow_bucket_creation": False,
         "allow_bucket_deletion": False,
     }
