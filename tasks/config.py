@@ -12,6 +12,7 @@ from importlib import resources
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tasks.errors import ConfigError
+from tasks.fetch_settings import DEFAULT_USER_AGENT, FetchSettings
 from tasks.storage import Dest
 from tasks.storage_options import S3Options
 
@@ -41,6 +42,23 @@ class DedupSettings(BaseModel):
         return self
 
 
+class FetchOptions(BaseModel):
+    """How URLs, feeds and sitemaps are fetched (see tasks.fetch_settings.FetchSettings for their meaning)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_hosts: list[str] = Field(default_factory=list, description="Hosts exempt from the private-address refusal")
+    full_refresh: bool = Field(default=False, description="Ignore the fetch ledger: fetch and ingest everything again")
+    user_agent: str = Field(default=DEFAULT_USER_AGENT, min_length=3)
+    connect_timeout: float = Field(default=10.0, gt=0, le=600)
+    read_timeout: float = Field(default=30.0, gt=0, le=3600)
+    retries: int = Field(default=3, ge=0, le=20)
+    per_host_concurrency: int = Field(default=2, ge=1, le=64)
+    per_host_delay: float = Field(default=1.0, ge=0, le=600)
+    max_bytes: int = Field(default=20_000_000, ge=1024)
+    respect_robots: bool = True
+
+
 class RunConfig(BaseModel):
     """Everything that shapes a run's output. Hashed into the manifest as `config_hash`."""
 
@@ -62,16 +80,41 @@ class RunConfig(BaseModel):
     lease_ttl_seconds: float = Field(
         default=120.0, ge=5, description="S3 lease expiry; renewed every third of it while the run lives"
     )
+    fetch: FetchOptions = Field(default_factory=lambda: FetchOptions(), description="HTTP fetching of URL sources")
+    sources_file: str | None = Field(default=None, description="TOML file naming sources, read at each run")
 
     def target(self) -> Dest:
         return Dest(self.dest, self.s3)
 
     def effective_sources(self) -> list[str]:
-        return list(self.sources) or [sample_data_dir()]
+        from tasks.sources_file import read_sources_file
+
+        named = list(self.sources) + (read_sources_file(self.sources_file) if self.sources_file else [])
+        return named or [sample_data_dir()]
+
+    def fetch_settings(self) -> FetchSettings:
+        f = self.fetch
+        return FetchSettings(
+            allow_hosts=tuple(f.allow_hosts),
+            user_agent=f.user_agent,
+            connect_timeout=f.connect_timeout,
+            read_timeout=f.read_timeout,
+            retries=f.retries,
+            per_host_concurrency=f.per_host_concurrency,
+            per_host_delay=f.per_host_delay,
+            max_bytes=f.max_bytes,
+            max_decompressed_bytes=max(f.max_bytes, self.max_item_bytes),
+            respect_robots=f.respect_robots,
+            full_refresh=f.full_refresh,
+            ledger=self.target(),
+            s3=self.s3,
+        )
 
     def config_hash(self) -> str:
         """Hash of what changes the output; the DEST is where, not what, so it is left out."""
-        shaping = self.model_dump(exclude={"dest", "workers", "s3", "wait_lock_seconds", "lease_ttl_seconds"})
+        shaping = self.model_dump(
+            exclude={"dest", "workers", "s3", "wait_lock_seconds", "lease_ttl_seconds", "fetch", "sources_file"}
+        )
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.errors import ConfigError
+from tasks.fetch_settings import FetchSettings, RemoteSpec
 
 # The input kinds of this release, by file suffix (before an optional .gz).
 FORMATS = {
@@ -17,6 +18,7 @@ FORMATS = {
     ".htm": "html",
     ".json": "json",
     ".jsonl": "jsonl",
+    ".warc": "warc",
 }
 
 
@@ -26,10 +28,11 @@ class InputFile:
     format: str  # text | html | json | jsonl | unsupported
     compressed: bool  # gzip
     size: int
+    remote: RemoteSpec | None = None  # set for a URL (format "url"): fetched by the batch task
 
     @property
     def uri(self) -> str:
-        return Path(self.path).as_uri()
+        return self.path if self.remote is not None else Path(self.path).as_uri()
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,23 @@ def file_format(path: str) -> tuple[str, bool]:
     return FORMATS.get(os.path.splitext(stem)[1], "unsupported"), compressed
 
 
-def discover(sources: list[str]) -> Discovery:
-    """Every SOURCE must match something: a typo in a path is a configuration error, not an empty run."""
+def discover(sources: list[str], fetch: FetchSettings | None = None) -> Discovery:
+    """Every SOURCE must match something: a typo in a path is a configuration error, not an empty run.
+
+    URLs, feeds, sitemaps and URL lists are expanded by `tasks.remote_sources` with `fetch` settings.
+    """
+    from tasks.remote_sources import Expander, handled_here, split_kind
+
     found: dict[str, InputFile] = {}
     skipped: set[str] = set()
-    for source in sources:
+    expander: Expander | None = None
+    for named in sources:
+        kind, source = split_kind(named)
+        if handled_here(kind, source):
+            expander = expander or Expander(fetch or FetchSettings())
+            found.update((f.path, f) for f in expander.expand(kind, source))
+            skipped.update(expander.skipped)
+            continue
         matches = _expand(source)
         if not matches:
             raise ConfigError(f"SOURCE {source!r} matches no file or folder; check the path (quote globs)")

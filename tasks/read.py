@@ -44,6 +44,11 @@ class RawItem:
 
 def read_items(f: InputFile, max_item_bytes: int) -> Iterator[RawItem | Reject]:
     """Yield the items of one file; anything unreadable is yielded as a Reject, never raised."""
+    if f.remote is not None or f.format == "warc":
+        from tasks.fetch_read import read_remote
+
+        yield from read_remote(f, max_item_bytes)
+        return
     fetched_at = datetime.fromtimestamp(_mtime(f.path), tz=UTC)
     if f.format == "unsupported":
         yield Reject(f.uri, "unsupported_format", f"no reader for {f.path.rsplit('/', 1)[-1]!r}", _head(f.path))
@@ -56,14 +61,19 @@ def read_items(f: InputFile, max_item_bytes: int) -> Iterator[RawItem | Reject]:
     except (OSError, EOFError, zlib.error) as exc:
         yield Reject(f.uri, "unreadable", f"{type(exc).__name__}: {exc}", _head(f.path))
         return
-    if f.format in ("text", "html"):
-        yield RawItem(f.uri, f.format, data, fetched_at)
-    elif f.format == "json":
-        yield from _json_document(f.uri, data, fetched_at)
+    yield from items_from_bytes(f.uri, f.format, data, fetched_at)
+
+
+def items_from_bytes(uri: str, fmt: str, data: bytes, fetched_at: datetime) -> Iterator[RawItem | Reject]:
+    """The items of a whole (decompressed) input of a supported format, wherever its bytes came from."""
+    if fmt in ("text", "html"):
+        yield RawItem(uri, fmt, data, fetched_at)
+    elif fmt == "json":
+        yield from _json_document(uri, data, fetched_at)
     else:
         for number, line in enumerate(data.split(b"\n"), start=1):
             if line.strip():
-                yield from _json_record(f"{f.uri}#L{number}", line, fetched_at)
+                yield from _json_record(f"{uri}#L{number}", line, fetched_at)
 
 
 class _TooLarge(Exception):
