@@ -1,4 +1,6 @@
-"""Arrow schemas (version 1) of the tables newsetl writes, with field documentation.
+"""Arrow schemas (version 2) of the tables newsetl writes, with field documentation.
+
+Version history: 2 added the nullable ARTICLES column `person_roles` (files of version 1 read with nulls there).
 
 The partition column `published_date` lives in the Hive path (`published_date=YYYY-MM-DD/`), not in the
 files, which is what DuckDB, Spark, Athena and pyarrow expect of Hive-partitioned datasets.
@@ -8,13 +10,20 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _UTC_US = pa.timestamp("us", tz="UTC")
 _QUOTE = pa.struct(
     [
         pa.field("speaker", pa.string(), nullable=True),
         pa.field("text", pa.string(), nullable=False),
+    ]
+)
+_PERSON_ROLE = pa.struct(
+    [
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("role", pa.string(), nullable=True),
+        pa.field("mentions", pa.int32(), nullable=False),
     ]
 )
 
@@ -69,6 +78,13 @@ ARTICLES = _schema(
         _field("places", pa.list_(pa.string()), "Places named in the text, dateline place first.", False),
         _field("organizations", pa.list_(pa.string()), "Organizations named in the text.", False),
         _field("quotes", pa.list_(_QUOTE), "Direct quotations with their speaker (full name when known).", False),
+        _field(
+            "person_roles",
+            pa.list_(_PERSON_ROLE),
+            "Since schema v2 (null in older files): each person once, with the title or role the text gives them "
+            "as written ('Rear Admiral', 'spokesman'; null when none) and how many times the text refers to them "
+            "(full name, surname alone, 'the admiral').",
+        ),
         _field("word_count", pa.int32(), "Words in the body text.", False),
         _field(
             "content_hash",

@@ -13,6 +13,7 @@ from tasks.gazetteer import (
     AGENCIES,
     DEMONYMS,
     KNOWN_ORGS,
+    NAME_LEAD_WORDS,
     NON_NAME_WORDS,
     ORG_HEADS,
     ORG_WORDS,
@@ -21,6 +22,7 @@ from tasks.gazetteer import (
     ROLE_NOUNS,
     TITLE_HEADS,
 )
+from tasks.metadata_roles import title_as_written
 from tasks.names import (
     AFTER_APPOSITIVE,
     AFTER_CITE,
@@ -58,7 +60,8 @@ class _Scan:
         self.places: dict[str, None] = {}
         self.orgs: dict[str, None] = {}
         self.cited: dict[str, None] = {}
-        self.mentions: list[tuple[int, str, str | None, bool]] = []  # start, name, role, weak
+        # start, name, role key ("admiral"), weak (one word, kept only if it resolves), title as written
+        self.mentions: list[tuple[int, str, str | None, bool, str | None]] = []
 
     def run(self, tokens: list[str], start: int, end: int) -> None:
         while tokens and (tokens[0] in NON_NAME_WORDS or tokens[0] in CONNECTORS):
@@ -120,7 +123,9 @@ class _Scan:
         place = DEMONYMS.get(first) or PLACE_ALIASES.get(first)  # "U.S. Treasury", "Brazilian Navy"
         if place:
             self.places.setdefault(place, None)
-        if self._cited_before(start) or AFTER_CITE.match(self.text, end):
+        # A news agency or outlet that "said" is a source too: "Interfax said", "the Tasnim news agency said".
+        said = name in AGENCIES.values() and AFTER_SAY.match(self.text, end) is not None
+        if said or self._cited_before(start) or AFTER_CITE.match(self.text, end):
             self.cited.setdefault(name, None)
 
     def _cited_before(self, start: int) -> bool:
@@ -156,7 +161,7 @@ class _Scan:
             if canonical_place(" ".join(name_tokens)) or any(token in ORG_WORDS for token in name_tokens):
                 return False
             offset = start + len(" ".join(tokens[:rest])) + 1
-            self.mentions.append((offset, " ".join(name_tokens), role, False))
+            self.mentions.append((offset, " ".join(name_tokens), role, False, title_as_written(tokens, index, rest)))
             self._title_prefix(tokens[:index])
             return True
         return False
@@ -196,11 +201,15 @@ class _Scan:
             or any(token in ORG_WORDS or token in DEMONYMS or not is_name_word(token) for token in tokens)
         ):
             return False
+        title = role
+        while len(tokens) > 1 and tokens[0] in NAME_LEAD_WORDS:  # "said Republican Chuck Grassley"
+            start += len(tokens.pop(0)) + 1
         while len(tokens) > 1 and tokens[0].lower() in ROLE_NOUNS:  # "Billionaire Elon Musk said"
-            role = tokens.pop(0).lower()
+            title = tokens.pop(0)
+            role = title.lower()
             start += len(role) + 1
         name = " ".join(tokens)
-        self.mentions.append((start, name, role, len(tokens) == 1))
+        self.mentions.append((start, name, role, len(tokens) == 1, title))
         if self._cited_before(start):
             self.cited.setdefault(name, None)
         return True

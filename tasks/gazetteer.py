@@ -242,7 +242,7 @@ TITLE_HEADS: dict[str, str] = {
         "Mayor|Envoy|Commissioner|Prosecutor|General|Lieutenant|Colonel|Major|Captain|Sergeant|Admiral|"
         "Brigadier|Commodore|Marshal|Judge|Justice|Professor|Reverend|Bishop|Archbishop|Cardinal|Rabbi|Imam|"
         "Sir|Dame|Lord|Lady|Baroness|Executive|CEO|Officer|Adviser|Advisor|Speaker|Chief|Detective|Inspector|"
-        "Sheriff|Coach|Superintendent|Mr.|Mrs.|Ms.|Miss|Mx.|Dr.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Sen.|Rep.|Gov.|Gen.|Lt.|Col.|"
+        "Sheriff|Coach|Superintendent|Chair|Chairperson|Dean|President-elect|Vice-President|Mr.|Mrs.|Ms.|Miss|Mx.|Dr.|Mr|Mrs|Ms|Dr|Prof.|Rev.|Sen.|Rep.|Gov.|Gen.|Lt.|Col.|"
         "Maj.|Capt.|Sgt.|Adm.|Brig.|Cmdr.|Insp.|Det.|Supt.|Amb."
     )
 }
@@ -254,6 +254,13 @@ TITLE_HEADS.update(
         "Col.:colonel|Capt.:captain|Lt.:lieutenant|Maj.:major|Brig.:brigadier|Prof.:professor|"
         "Cmdr.:commander|Amb.:ambassador|Rev.:reverend"
     )
+)
+
+# Capitalized words that may open a run before a person's name but are not part of it:
+# "Republican Chuck Grassley", "Acting Director Jane Doe", "Cubs fan ..." (parties, rank modifiers, honorifics).
+NAME_LEAD_WORDS: frozenset[str] = word_set(
+    "Republican|Democrat|Democratic|Labour|Conservative|Liberal|Tory|Green|Former|Ex|Acting|Deputy|Vice|Senior|"
+    "Chief|Chair|Dean|Fan|Fans|Veteran|Rookie|Dr|Mr|Mrs|Ms|St|St."
 )
 
 # Lowercase role nouns: "spokesman Ali Rezaei", "the minister said", "Jane Doe, an analyst at ...".

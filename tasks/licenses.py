@@ -52,6 +52,11 @@ _SHORT = re.compile(
     r"(?:[\s-](?P<port>[A-Z]{2,3})\b)?",
     re.IGNORECASE,
 )
+_REL_LICENSE = re.compile(r"<(?:a|link)\b[^>]*\brel=[\"']?[^>\"']*\blicense\b[^>]*>", re.IGNORECASE)
+_CC_LINK = re.compile(r"creativecommons\.org/(?:licen[sc]es|publicdomain)/[^\"'\s<>]+", re.IGNORECASE)
+# Code and comments carry the licences of scripts and stylesheets ("KNACSS ... Licence CC-BY"), not the page's.
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
 _ZERO = re.compile(r"\bCC0\b|\bCC[\s-]?Zero\b|creative\s+commons\s+zero", re.IGNORECASE)
 
 
@@ -70,6 +75,23 @@ def license_from_text(text: str) -> str | None:
         if match:
             return _cc_id(match.group("elements"), match.group("version"), match.group("port"))
     return None
+
+
+def license_from_html(html: str) -> str | None:
+    """SPDX id of the licence a page declares for itself, else None.
+
+    First a `rel="license"` link (the page's own statement); else a Creative Commons link or statement in the
+    second half of the page, where footers and licence notices sit: a CC link in the article body is more
+    often the licence of an embedded photo than of the page.
+    """
+    for tag in _REL_LICENSE.finditer(html):
+        if spdx := license_from_text(tag.group()):
+            return spdx
+    tail = _SCRIPT_OR_STYLE.sub(" ", html[len(html) // 2 :])
+    for link in _CC_LINK.finditer(tail):
+        if spdx := license_from_text(link.group()):
+            return spdx
+    return license_from_text(_TAG.sub(" ", tail)) if "reative" in tail or "CC" in tail else None
 
 
 def _cc_id(elements: str, version: str | None, port: str | None) -> str | None:

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from tasks.entities import extract_entities
 from tasks.licenses import license_from_text
+from tasks.metadata_bylines import clean_author, clean_title
+from tasks.metadata_roles import PersonRole, person_roles
 from tasks.names import canonical_agency
 from tasks.quotes import Quote, extract_quotes
 
-__all__ = ["Metadata", "Quote", "detect_language", "extract_metadata", "license_from_text"]
+__all__ = ["Metadata", "PersonRole", "Quote", "detect_language", "extract_metadata", "license_from_text"]
 
 MIN_LETTERS_FOR_LANGUAGE = 20
 # langid cost grows with length (0.25 ms at 500 chars, 1 ms at 2,000); ~100 words of prose is plenty.
@@ -109,6 +111,9 @@ class Metadata:
     organizations: tuple[str, ...]
     cited_sources: tuple[str, ...]
     quotes: tuple[Quote, ...]
+    # Schema v2: each person once, with the title or role the text gives them and how often it refers to them.
+    person_roles: tuple[PersonRole, ...] = ()
+    title: str | None = None  # the headline given, whitespace collapsed, without a trailing site name
 
 
 def extract_metadata(
@@ -137,6 +142,8 @@ def extract_metadata(
         organizations=tuple(organizations),
         cited_sources=entities.cited_sources,
         quotes=extract_quotes(body, entities.mentions),
+        person_roles=person_roles(body, entities.mentions),
+        title=clean_title(title, _hint(hints, "site_name") or _hint(hints, "publisher")),
     )
 
 
@@ -188,7 +195,7 @@ def find_authors(body: str, hints: Mapping[str, str | None], credit_lines: Seque
 def _names(text: str) -> tuple[str, ...]:
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(text):
-        name = _PLACE_SUFFIX.sub("", part.strip(" .()"))
+        name = clean_author(_PLACE_SUFFIX.sub("", part.strip(" .()"))) or ""
         if name.isupper():
             name = name.title()
         if _PERSON_NAME.match(name) and not canonical_agency(name) and name not in names:

@@ -35,9 +35,10 @@ SAY_VERBS = (
 AFTER_SAY = re.compile(rf"(?: (?:also|later|previously|earlier|then|further))? (?:{SAY_VERBS})\b")
 AFTER_APPOSITIVE = re.compile(r", (?:\d{1,3},|(?:a|an|the|who|whose) )")
 SAID_BEFORE = ("said ", "says ", "added ", "according to ")
-CITE_TRIGGERS = ("according to", "told", "citing", " by ")
+CITE_TRIGGERS = ("according to", "told", "citing", " by ", " in ", " with ")
 BEFORE_CITE = re.compile(
-    r"\b(?:according to|told|citing|quoted by|reported by)\s+(?:(?:the|a|an|state|state-run|state-owned|"
+    r"\b(?:according to|told|citing|quoted by|reported by|(?:an?|the) (?:report|statement|interview|article|"
+    r"broadcast|post) (?:by|from|in|on|with))\s+(?:(?:the|a|an|state|state-run|state-owned|"
     r"official|semi-official|local|news|agency|media|broadcaster|television|newspaper|daily|website|outlet|"
     r"channel|[a-z]+-run|[a-z]+-based)\s+){0,4}$"
 )
@@ -60,6 +61,7 @@ class PersonMention:
     start: int  # character offset in the body
     name: str  # full name once resolved; roles removed
     role: str | None  # lowercase title or role word that introduced the name ("minister", "admiral")
+    title: str | None = None  # that title or role as written: "Rear Admiral", "Secretary of State", "spokesman"
 
 
 def canonical_agency(name: str) -> str | None:
@@ -74,6 +76,8 @@ def canonical_place(name: str) -> str | None:
 
 
 def is_name_word(token: str) -> bool:
+    if not token:
+        return False
     if "-" in token[:4] and token[0].islower():  # "al-Assad"
         return True
     return token[0].isupper() and ((len(token) == 2 and token[-1] == ".") or not token.isupper())
@@ -102,7 +106,8 @@ class FullNames:
         """The full name that `name` abbreviates ("Ferreira" -> "Ana Lucia Ferreira"), else `name`.
 
         Surnames first; then surname-first names ("Hua" -> "Hua Chunying", "Kim" -> "Kim Jong Un"). With two
-        people of one surname, the one mentioned last before `position` wins, as a reader would; if neither
+        people of one surname, the one the text names in full more often wins (the story is about Hillary,
+        not Bill, Clinton); on a tie, the one mentioned last before `position`, as a reader would; if neither
         was mentioned yet, the first one in the text.
         """
         candidates = self._by_suffix.get(name) or self._by_prefix.get(name)
@@ -112,18 +117,21 @@ class FullNames:
             return candidates[0]
         return max(
             candidates,
-            key=lambda full: max((start for start in self._starts[full] if start <= position), default=-1),
+            key=lambda full: (
+                len(self._starts[full]),
+                max((start for start in self._starts[full] if start <= position), default=-1),
+            ),
         )
 
 
-def resolve_mentions(raw: list[tuple[int, str, str | None, bool]]) -> list[PersonMention]:
+def resolve_mentions(raw: list[tuple[int, str, str | None, bool, str | None]]) -> list[PersonMention]:
     """Map surname-only and partial mentions to the full name they abbreviate; drop unresolved weak ones."""
     ordered = sorted(raw, key=lambda mention: mention[0])
-    full_names = FullNames((start, name) for start, name, _, _ in ordered)
+    full_names = FullNames((start, name) for start, name, _, _, _ in ordered)
     resolved: list[PersonMention] = []
-    for start, name, role, weak in ordered:
+    for start, name, role, weak, title in ordered:
         full = full_names.resolve(name, start)
         if full == name and weak:
             continue
-        resolved.append(PersonMention(start, full, role))
+        resolved.append(PersonMention(start, full, role, title))
     return resolved

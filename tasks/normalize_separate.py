@@ -71,9 +71,9 @@ _CAPITAL_WORD = r"[A-ZÀ-ÖØ-Þ][\w.'’/\-]*"
 _DATELINE = re.compile(
     rf"""^(?P<raw>
         (?P<place>(?!(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b){_WORD}(?:\s{_WORD}){{0,4}})
-        (?:\s?,\s?(?!(?i:{_MONTH})\.?\s\d)(?P<region>{_CAPITAL_WORD}(?:\s(?:(?:of|de|del|da|and)\s)?{_CAPITAL_WORD}){{0,3}}))?
+        (?:\s?,\s?(?!(?i:{_MONTH})\.?\s\d)(?:the\s)?(?P<region>{_CAPITAL_WORD}(?:\s(?:(?:of|de|del|da|and)\s)?{_CAPITAL_WORD}){{0,3}}))?
         (?:(?P<date_comma>\s?,\s?|\s)(?P<date>(?i:{_MONTH})\.?\s\d{{1,2}}(?:,\s\d{{4}})?))?
-        (?:\s?\((?P<agency>[A-Za-z][\w.&'’ /\-]{{0,40}}?)\))?
+        (?:\s?\((?P<agency>[A-Za-z][\w.&'’ /\-]{{0,40}}?)\)|,\s?(?P<agency_tail>Reuters?|AFP|AP|UPI|IRNA|Xinhua))?
     ),?(?:\s*[-–—]{{1,3}}(?:\s+|$)|\s[-–—]{{1,3}}(?=[A-Z0-9<"“]))""",
     re.VERBOSE,
 )
@@ -111,15 +111,22 @@ def separate(text: str) -> Separated:
         else:
             body.append(line)
     dateline = None
-    if body:
-        found = parse_dateline(body[0])
+    # HTML extractors often repeat the headline as the first line: the dateline then opens the second.
+    candidates = (0, 1) if len(body) > 1 and _looks_like_headline(body[0]) else (0,)
+    for index in candidates if body else ():
+        found = parse_dateline(body[index])
         if found is not None:
             dateline, rest = found
             if rest:
-                body[0] = rest
+                body[index] = rest
             else:
-                del body[0]
+                del body[index]
+            break
     return Separated("\n\n".join(body), dateline, tuple(credits), tuple(boilerplate))
+
+
+def _looks_like_headline(line: str) -> bool:
+    return len(line.split()) <= 20 and not line.rstrip().endswith((".", ":", ";", ",", "!", "?", '"', "”"))
 
 
 def _is_credit(line: str) -> bool:
@@ -136,6 +143,7 @@ def parse_dateline(paragraph: str) -> tuple[Dateline, str] | None:
     if match is None:
         return None
     place, region, date, agency = match.group("place", "region", "date", "agency")
+    agency = agency or match.group("agency_tail")  # "ROME, March 13, Reuter -"
     rest = paragraph[match.end() :]
     is_upper = place.isupper() and sum(c.isalpha() for c in place) >= 2
     if not is_upper and not _mixed_case_place_ok(place, date, match.group("date_comma"), rest):

@@ -13,15 +13,23 @@ attributed quote in the same paragraph continues that speaker (wire style: `"A,"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tasks.gazetteer import NON_NAME_WORDS, ORG_WORDS, ROLE_NOUNS, TITLE_HEADS, word_set
+from tasks.metadata_quote_marks import QuoteSpan, quote_spans
+from tasks.metadata_speakers import full_name_before, name_tokens, person_like, subject_before
 from tasks.names import RUN_RE, SAY_VERBS, FullNames, PersonMention
 
 MIN_QUOTE_WORDS = 3
 
-# The lookahead lets the engine skip ordinary characters without trying each alternative.
-_QUOTE_RE = re.compile(r'(?=[„«"“])(?:„([^“”"\n]+)[“”"]|«\s*([^»\n]+?)\s*»|["“]([^"“”\n]+)["”])')
+_UPPER = "A-ZÀ-ÖØ-Þ"
+# Every word capitalized and no sentence inside: a title or a name, not speech ("Curse of the Billy Goat").
+_TITLE_CASE = re.compile(rf"[{_UPPER}][^\s]*(?: (?:[{_UPPER}0-9][^\s]*|of|the|a|an|and|in|on|for|to|at|my))*")
+_NOT_SPEECH_BEFORE = re.compile(
+    r"\b(?:read|reads|reading|shouting|chanting|chanted|chants|titled|entitled|called|dubbed|named|so-called|"
+    r"known as|song|film|movie|book|album|show|hashtag|sign|banner|slogan|along to)[:,]?\s*$"
+)
+_NOT_SPEECH_AFTER = re.compile(r"[,.]?\s*(?:read|reads)\b")
 # A period inside a speaker phrase only after an initial or a title: "Christopher R. Hill", "Gen. Ali Rezaei".
 _ABBREVIATION_DOT = r"(?:(?<=\b[A-Z])|(?<=\b(?:Mr|Dr|Ms|Lt|Jr|Sr|St))|(?<=\b(?:Gen|Mrs|Sen|Rep|Gov|Col|Maj|Adm|Sgt)))\."
 _SPEAKER_AFTER_VERB = re.compile(rf",? (?:{SAY_VERBS}) (?P<who>(?:[^\"“”«».,;:!?\n]|{_ABBREVIATION_DOT}){{1,80}})")
@@ -29,7 +37,11 @@ _SPEAKER_BEFORE_VERB = re.compile(
     rf",? (?P<who>[^\s\"“”«».,;:!?](?:[^\"“”«».;:!?\n]|{_ABBREVIATION_DOT}){{0,80}}?)"
     rf" (?:(?:also|later|then) )?(?:{SAY_VERBS})\b"
 )
-_VERB_BEFORE_QUOTE = re.compile(rf"\b(?:{SAY_VERBS})\b[^\"“”«».!?\n]{{0,60}}?[:,]?\s*$")
+_VERB_BEFORE_QUOTE = re.compile(
+    rf"\b(?:{SAY_VERBS}|saying|called|calling|arguing|describing|described)\b[^\"“”«».!?\n]{{0,80}}?[:,]?\s*$"
+)
+_ABBREVIATED = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Prof)|\b[A-Z])$")
+_PARENTHESIS = re.compile(r"\([^()\n]{0,40}\)")
 _CLAUSE_MARKS = (".", "!", "?", '"', "”", "»", "\n")
 # Words that end a speaker phrase found after the verb: "said Jane Doe on Tuesday".
 _PHRASE_END = re.compile(
@@ -43,7 +55,7 @@ _LEADING_CONJUNCTIONS = word_set(
     "and|but|as|so|when|while|because|then|now|yet|though|although|if|since|after|before|once"
 )
 _PREPOSITIONS = word_set("in|on|at|by|for|from|with|without|to|into|of|during|about|over|under|through")
-_TRAILING_ADVERBS = word_set("also|later|then|previously|earlier|further|again|repeatedly")
+_TRAILING_ADVERBS = word_set("also|later|then|previously|earlier|further|again|repeatedly|recently|publicly")
 MAX_SPEAKER_WORDS = 6
 
 
@@ -51,26 +63,53 @@ MAX_SPEAKER_WORDS = 6
 class Quote:
     speaker: str | None  # full name when the text names the speaker, else the role/noun phrase, else None
     text: str  # the quoted words, without the quote marks
+    # Where the quoted words sit in the text given to `extract_quotes` ([start, end)); not part of equality,
+    # so a quote is the same quote wherever a copy of the article places it.
+    start: int = field(default=-1, compare=False)
+    end: int = field(default=-1, compare=False)
 
 
 def extract_quotes(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Quote, ...]:
     full_names = FullNames((mention.start, mention.name) for mention in mentions)
     quotes: list[Quote] = []
     previous_end, previous_speaker = -1, None
-    for match in _QUOTE_RE.finditer(text):
-        content = (match.group(1) or match.group(2) or match.group(3)).strip()
-        if len(content.split()) < MIN_QUOTE_WORDS:
+    for span in quote_spans(text):
+        content = text[span.start : span.end].strip()
+        if len(content.split()) < MIN_QUOTE_WORDS or _not_speech(text, span, content):
             continue
-        phrase = _attribution(text, match.start(), match.end(), content)
+        phrase = _attribution(text, span.open, span.close, content)
+        quoted = [(q.start, q.end) for q in quotes]
+        outside = tuple(m for m in mentions if not any(start <= m.start < end for start, end in quoted))
         if phrase is not None:
-            speaker = _speaker(phrase, mentions, full_names, match.start())
-        elif previous_end >= 0 and "\n" not in text[previous_end : match.start()]:
+            speaker = _speaker(phrase, outside, full_names, span.open, (text, quoted, previous_speaker))
+        elif previous_end >= 0 and _continues(text, previous_end, span.open):
             speaker = previous_speaker
         else:
             speaker = None
-        quotes.append(Quote(speaker, content.rstrip(", ")))
-        previous_end, previous_speaker = match.end(), speaker
+        if speaker and " " not in speaker:
+            speaker = full_name_before(text, speaker, span.open)
+        start = span.start + (len(text[span.start : span.end]) - len(text[span.start : span.end].lstrip()))
+        words = content.rstrip(", ")
+        quotes.append(Quote(speaker, words, start, start + len(words)))
+        previous_end, previous_speaker = span.close, speaker
     return tuple(quotes)
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    """An unattributed quote goes on from the previous one: same paragraph, or the next paragraph opens with
+    it right after the previous quote's paragraph (wire style: one speaker, several quote paragraphs)."""
+    between = text[previous_end:start]
+    if "\n" not in between:
+        return True
+    return between.count("\n") <= 2 and not between.rsplit("\n", 1)[-1].strip() and len(between) < 120
+
+
+def _not_speech(text: str, span: QuoteSpan, content: str) -> bool:
+    """Titles, nicknames, slogans on signs and chants: "Curse of the Bambino", a sign that read "Love trumps hate"."""
+    if _TITLE_CASE.fullmatch(content.rstrip(".,!?")):
+        return True
+    before = text[max(0, span.open - 30) : span.open].lower()
+    return _NOT_SPEECH_BEFORE.search(before) is not None or _NOT_SPEECH_AFTER.match(text, span.close) is not None
 
 
 def _attribution(text: str, start: int, end: int, content: str) -> str | None:
@@ -80,15 +119,32 @@ def _attribution(text: str, start: int, end: int, content: str) -> str | None:
         if after_verb:
             return after_verb.group("who")
         before_verb = _SPEAKER_BEFORE_VERB.match(text, end)
-        if before_verb and len(before_verb.group("who").split()) <= 8:
-            return before_verb.group("who").split(",")[0]
-    window_start = max(0, start - 200)
+        if before_verb:
+            # '"...," Bruce Steinberg's sister, Tamara Steinberg Jacobson, wrote': the name among the segments.
+            segments = [part.strip() for part in before_verb.group("who").split(",") if part.strip()]
+            named = [part for part in segments if person_like(part.split())]
+            if named or len(segments[0].split()) <= 8:
+                return named[0] if named else segments[0]
+    window_start = max(0, start - 300)
     verb = _VERB_BEFORE_QUOTE.search(text, window_start, start)
     if verb is None:
         return None
-    clause_start = max(text.rfind(mark, window_start, verb.start()) for mark in _CLAUSE_MARKS) + 1
-    clause = text[max(clause_start, window_start) : verb.start()]
+    # Parentheses and abbreviation dots do not end the clause: "Paul Ryan (R-Wis.) said", "Mr. Barak said".
+    head = _PARENTHESIS.sub(lambda found: " " * len(found.group()), text[window_start : verb.start()])
+    clause_end = len(head)
+    while True:
+        clause_start = max(head.rfind(mark, 0, clause_end) for mark in _CLAUSE_MARKS)
+        if clause_start < 0 or head[clause_start] != "." or not _ABBREVIATED.search(head, 0, clause_start):
+            break
+        clause_end = clause_start
+    clause = head[clause_start + 1 :]
     segments = [segment.strip() for segment in clause.split(",")]
+    first = segments[0].split()
+    while first and first[0].lower() in _LEADING_CONJUNCTIONS:
+        first.pop(0)
+    # "Ehud Barak, another former ..., who, as the leader of ..., served ..., said that": the subject opens it.
+    if len(segments) > 2 and person_like(first):
+        return " ".join(first)
     if len(segments) > 1 and not segments[-1]:
         # "Ali Rezaei, a spokesman for the ministry, said:" / "Mr Durov, 33, added:" -> the name.
         segments.pop()
@@ -97,19 +153,35 @@ def _attribution(text: str, start: int, end: int, content: str) -> str | None:
     return segments[-1] or None
 
 
-def _speaker(phrase: str, mentions: tuple[PersonMention, ...], full_names: FullNames, position: int) -> str | None:
+def _speaker(
+    phrase: str,
+    mentions: tuple[PersonMention, ...],
+    full_names: FullNames,
+    position: int,
+    context: tuple[str, list[tuple[int, int]], str | None] = ("", [], None),
+) -> str | None:
+    """The speaker named by an attribution phrase; `context` is (text, quoted spans so far, previous speaker)."""
+    text, quoted, previous_speaker = context
     words = _PHRASE_END.sub("", phrase).split()
     while words and words[0].lower() in _LEADING_CONJUNCTIONS:
         words.pop(0)
     while words and words[-1] in _TRAILING_ADVERBS:  # "the council also said"
         words.pop()
-    if not words or len(words) > MAX_SPEAKER_WORDS or not _looks_like_subject(words):
+    if not words or not _looks_like_subject(words):
         return None
+    if len(words) > MAX_SPEAKER_WORDS:
+        # "FBI Director James Comey made the announcement ..., saying": the name that opens the clause.
+        opening = RUN_RE.match(" ".join(words))
+        tokens = name_tokens(opening.group().split(" ")) if opening else []
+        return full_names.resolve(" ".join(tokens), position) if person_like(tokens) else None
     phrase = " ".join(words)
     lower = phrase.lower()
     if lower in _PRONOUNS:
+        subject = subject_before(text, position, quoted) if text else None
+        if subject is not None:
+            return full_names.resolve(subject, position)
         earlier = [mention.name for mention in mentions if mention.start < position]
-        return earlier[-1] if earlier else None
+        return earlier[-1] if earlier else previous_speaker
     if lower in _PLURAL_PRONOUNS:
         return None
     if words[0].lower() == "the" and words[-1].lower() in ROLE_NOUNS:
@@ -122,13 +194,15 @@ def _speaker(phrase: str, mentions: tuple[PersonMention, ...], full_names: FullN
     # The name at the end of the phrase: "Ferreira", "Rear Admiral Ana Lucia Ferreira",
     # "Foreign Ministry spokesperson Hua Chunying"; a bare organization stays as written.
     run = runs[-1]
-    if run.start() and phrase[: run.start()].split()[-1] not in ROLE_NOUNS:
-        return phrase
     tokens = run.group().split(" ")
+    if tokens[-1] in ORG_WORDS and not any(token in TITLE_HEADS for token in tokens[:-1]):
+        return phrase  # "the Justice Department"
+    if run.start() and phrase[: run.start()].split()[-1] not in ROLE_NOUNS and not person_like(name_tokens(tokens)):
+        return phrase
     titles = [index for index, token in enumerate(tokens[:-1]) if token in TITLE_HEADS]
     if not titles and run.start() == 0 and len(runs) == 1 and tokens[-1] in ORG_WORDS:
         return phrase
-    name = " ".join(tokens[titles[-1] + 1 :] if titles else tokens)
+    name = " ".join(name_tokens(tokens) if titles or len(tokens) > 1 else tokens)
     return full_names.resolve(name, position)
 
 

@@ -1,0 +1,83 @@
+"""Persons with their title or role kept apart from the name, and how often the text refers to each.
+
+"Rear Admiral Ana Lucia Ferreira" is the person "Ana Lucia Ferreira" with the role "Rear Admiral"; later
+"Ferreira" and "the admiral" refer to her. Titles come from the capitalized run that introduces a name
+(`tasks.entities`), lowercase roles from the word before it ("spokesman Ali Rezaei").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.gazetteer import TITLE_HEADS, word_set
+from tasks.names import PORTFOLIO, FullNames, PersonMention
+
+# Words that extend a title to their right: "Rear Admiral", "Prime Minister", "Foreign Minister", "Vice President".
+_TITLE_MODIFIERS = PORTFOLIO | word_set(
+    "Rear|Vice|Deputy|Prime|Lieutenant|Brigadier|Major|Chief|Executive|Senior|Acting|Supreme|Attorney|Grand|"
+    "Crown|First|Former|Under|Assistant|Associate|Managing|Interim|Sports|Games|Political|Press|Communications|"
+    "Staff|Police|Fire|Army|Navy|Air|Marine|Sergeant|Private|Corporal"
+)
+# Honorifics say nothing about a role.
+_CAPITALIZED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w-]*")
+_THE_ROLE = re.compile(r"\b[Tt]he ([a-z][a-z-]+)\b")
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "mr.", "mrs.", "ms.", "mx.", "sir", "dame", "lady", "lord"})
+
+
+@dataclass(frozen=True)
+class PersonRole:
+    name: str  # full name, role removed
+    role: str | None  # the first title or role the text gives them, as written: "Rear Admiral", "spokesman"
+    mentions: int  # references to them: full name, surname or given name alone, "the admiral"
+
+
+def title_as_written(tokens: list[str], index: int, rest: int) -> str | None:
+    """The title in `tokens` whose head word is tokens[index] and whose name starts at tokens[rest]:
+    "Rear Admiral" from [Rear, Admiral, Ana, ...], "Secretary of State" from [Secretary, of, State, Antony, ...]."""
+    first = index
+    while first > 0 and (tokens[first - 1] in _TITLE_MODIFIERS or tokens[first - 1] in TITLE_HEADS):
+        if tokens[first - 1] in ("of", "the", "for"):
+            break
+        first -= 1
+    words = tokens[first:rest]
+    while words and words[0].lower() in _HONORIFICS:
+        words.pop(0)
+    return " ".join(words) or None
+
+
+def person_roles(text: str, mentions: tuple[PersonMention, ...]) -> tuple[PersonRole, ...]:
+    """One entry per person, in order of first mention."""
+    titles: dict[str, str | None] = {}
+    for mention in mentions:
+        if titles.get(mention.name) is None:
+            titles[mention.name] = mention.title
+    full_names = FullNames((mention.start, mention.name) for mention in mentions)
+    counts = dict.fromkeys(titles, 0)
+    # One pass over the capitalized words of the text; each person then looks up their own words.
+    positions: dict[str, list[int]] = {}
+    for match in _CAPITALIZED_WORD.finditer(text):
+        positions.setdefault(match.group(), []).append(match.start())
+    for name in titles:
+        words = name.split(" ")
+        surname, given = words[-1], words[0]
+        for start in positions.get(given, ()):  # the full name, or a surname-first short form ("Kim", "Hua")
+            if text.startswith(name, start) or (len(words) > 1 and full_names.resolve(given, start) == name):
+                counts[name] += 1
+        if len(words) == 1:
+            continue
+        for start in positions.get(surname, ()):  # the surname alone ("Ferreira"), not inside the full name
+            inside_full = text.startswith(name, start - len(name) + len(surname))
+            if not inside_full and full_names.resolve(surname, start) == name:
+                counts[name] += 1
+    # "the admiral": the last person introduced with that role before it.
+    holders = sorted((m.start, m.role, m.name) for m in mentions if m.role)
+    roles = {role for _, role, _ in holders if role and role not in _HONORIFICS}
+    if roles:
+        for match in _THE_ROLE.finditer(text):
+            role = match.group(1).lower()
+            if role in roles:
+                before = [name for start, held, name in holders if held == role and start < match.start()]
+                if before:
+                    counts[before[-1]] += 1
+    return tuple(PersonRole(name, titles[name], max(counts[name], 1)) for name in titles)

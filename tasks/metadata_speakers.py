@@ -1,0 +1,135 @@
+"""Speaker names for quotes, where the attribution does not give the name in full: "Soto said" (the full name
+was given earlier: "Michael Soto"), "he said" (the subject of the sentences before), "U.S. Senator Dianne
+Feinstein of California said" (titles, parties and "of ..." are not part of the name).
+"""
+
+from __future__ import annotations
+
+import re
+
+from tasks.gazetteer import DEMONYMS, KNOWN_ORGS, NAME_LEAD_WORDS, NON_NAME_WORDS, ORG_WORDS, ROLE_NOUNS, TITLE_HEADS
+from tasks.names import RUN_RE, canonical_agency, canonical_place, is_name_word
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_SENTENCE_BREAK = re.compile(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr))(?<!\bMrs)[.!?]\s+(?=[\"“A-Z])")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_PRONOUN_SUBJECT = re.compile(r"\W*(?:(?:But|And|Then|Yet|So|Later|Earlier|Now)\s+)?(?:he|she|He|She)\b")
+_BEFORE_ROLE = re.compile(rf" (?:[a-z-]+ ){{0,2}}(?:{'|'.join(sorted(ROLE_NOUNS))}) [A-Z]")
+_CAPITALIZED = re.compile(rf"[{_UPPER}][\w'’.-]+")
+_SPACE = re.compile(r"\s")
+_WORD_CHAR = re.compile(r"[\w'’-]")
+MAX_SENTENCES_BACK = 3
+_LOOK_BACK_CHARS = 800
+
+
+def _lead_word(token: str) -> bool:
+    return (
+        token in TITLE_HEADS
+        or token in NAME_LEAD_WORDS
+        or token in NON_NAME_WORDS
+        or token in ORG_WORDS
+        or token in DEMONYMS
+        or token.endswith(("-based", "-elect"))
+        or (token.isupper() and len(token) > 1 and not token.endswith("."))
+    )
+
+
+def name_tokens(tokens: list[str]) -> list[str]:
+    """The person's name inside a capitalized run: 'House of Representatives Speaker Paul Ryan' -> Paul Ryan,
+    'Senator Dianne Feinstein of California' -> Dianne Feinstein, 'Republican Donald Trump' -> Donald Trump."""
+    titles = [index for index, token in enumerate(tokens[:-1]) if token in TITLE_HEADS]
+    if titles:
+        tokens = tokens[titles[-1] + 1 :]
+    if "of" in tokens:
+        tokens = tokens[: tokens.index("of")]
+    while len(tokens) > 1 and _lead_word(tokens[0]):
+        tokens = tokens[1:]
+    return tokens
+
+
+def person_like(tokens: list[str]) -> bool:
+    """One to four name words that are not a place, an agency or an organization."""
+    if not 1 <= len(tokens) <= 4 or not all(is_name_word(token) and token not in TITLE_HEADS for token in tokens):
+        return False
+    if tokens[0] in NON_NAME_WORDS or tokens[-1] in ORG_WORDS or tokens[0] in DEMONYMS:
+        return False
+    name = " ".join(tokens)
+    return not (canonical_place(name) or canonical_agency(name) or name in KNOWN_ORGS)
+
+
+def full_name_before(text: str, name: str, position: int) -> str:
+    """A one-word speaker -> the first full name in the text before `position` that ends ("Soto" -> "Michael
+    Soto") or else starts ("Melania" -> "Melania Trump") with it; else the word itself."""
+    for ends_with in (True, False):
+        at = text.find(name, 0, position)
+        while at >= 0:
+            if ends_with:
+                tokens = name_tokens([*_capitalized_before(text, at), name])
+            else:
+                tokens = [name, *_capitalized_after(text, at + len(name))]
+            if len(tokens) > 1 and person_like(tokens) and _whole_word(text, at, at + len(name)):
+                return " ".join(tokens)
+            at = text.find(name, at + 1, position)
+    return name
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not _WORD_CHAR.match(text, start - 1)) and not _WORD_CHAR.match(text, end)
+
+
+def _capitalized_before(text: str, at: int) -> list[str]:
+    """Up to three capitalized words right before text[at] ("Michael" before "Soto")."""
+    words = _SPACE.split(text[max(0, at - 60) : at])
+    if len(words) < 2 or words[-1] != "":
+        return []
+    found: list[str] = []
+    for word in reversed(words[:-1]):
+        # An initial ("B.") may end with a dot; any other word that does ends a sentence before the name.
+        if len(found) == 3 or not _CAPITALIZED.fullmatch(word) or (word.endswith(".") and len(word) > 2):
+            break
+        found.insert(0, word)
+    return found
+
+
+def _capitalized_after(text: str, end: int) -> list[str]:
+    """Up to two capitalized words right after text[end] ("Trump" after "Melania")."""
+    if not text.startswith(" ", end):
+        return []
+    found: list[str] = []
+    for word in text[end + 1 : end + 50].split(" ")[:2]:
+        bare = word.rstrip(",.;:!?")
+        if not _CAPITALIZED.fullmatch(bare) or bare.endswith(("'s", "’s")) or "\n" in word:
+            break
+        found.append(bare)
+        if bare != word:
+            break
+    return found
+
+
+def subject_before(text: str, position: int, quoted: list[tuple[int, int]]) -> str | None:
+    """The person a pronoun before `position` most likely stands for: the first person-like name in the
+    nearest of the few sentences before, quoted words aside ("Trump criticized ... 'You can't,' he said")."""
+    start = max(0, position - _LOOK_BACK_CHARS)
+    window = text[start:position]
+    for quote_start, quote_end in quoted:
+        # Quoted words are no subject, but a quote that ends a sentence still ends it.
+        low, high = max(quote_start, start) - start, min(quote_end, position) - start
+        if low < high:
+            ending = "." if text[quote_end - 1 : quote_end] in (".", "!", "?") and quote_end <= position else " "
+            window = window[:low] + " " * (high - low - 1) + ending + window[high:]
+    sentences = _SENTENCE_BREAK.split(window)
+    for sentence in reversed(sentences[-MAX_SENTENCES_BACK:]):
+        if _PRONOUN_SUBJECT.match(sentence):
+            continue  # "But he insisted ...": the antecedent is further back
+        for run in RUN_RE.finditer(sentence):
+            # Not a possessive ("Trump's campaign manager, Kellyanne Conway"), not the body a role belongs to
+            # ("Clinton communications director Jennifer Palmieri").
+            if _POSSESSIVE.match(sentence, run.end()) or _BEFORE_ROLE.match(sentence, run.end()):
+                continue
+            tokens = name_tokens(run.group().split(" "))
+            if len(tokens) == 1:
+                # One word is a person only when the text also names them in full ("Trump", not "Michigan").
+                tokens = full_name_before(text, tokens[0], position).split(" ")
+            if len(tokens) > 1 and person_like(tokens):
+                return " ".join(tokens)
+    return None
