@@ -13,9 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from flows import cli_dataset, cli_deploy, cli_fetch, cli_tools, run_options
 from tasks.config import DEFAULT_DEST, load_config
-from tasks.discover import discover
 from tasks.errors import ConfigError
+from tasks.schema_evolution import check_evolution
 from tasks.storage import Storage
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -46,31 +47,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="verified similarity that makes a near duplicate (default 0.7)",
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    cli_fetch.add_fetch_options(run)
+    cli_dataset.add_dest_options(run)
+    run_options.add_run_options(run)
+    cli_tools.register(commands)
+    cli_deploy.register(commands)
+    cli_dataset.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # unknown options exit 2 here, before anything is read
+    if args.command != "run":
+        try:
+            return int(args.handler(args))
+        except ConfigError as exc:
+            print(f"newsetl: error: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
     try:
         dedup: dict[str, Any] = {} if args.near_threshold is None else {"threshold": args.near_threshold}
+        fetch_values = cli_fetch.fetch_config(args)
         config = load_config(
-            sources=args.sources,
+            sources=fetch_values.pop("sources"),
             dest=args.dest,
             batch_size=args.batch_size,
             workers=args.workers,
             strict_encoding=args.strict_encoding,
             dedup=dedup,
+            **cli_dataset.lease_options(args),
+            **fetch_values,
         )
-        discover(config.effective_sources())  # read-only: a bad SOURCE must not leave an empty DEST behind
-        Storage.open(config.dest).check_writable()
+        run_options.check_run_options(args)
+        cli_fetch.check_sources(config)  # read-only: a bad SOURCE must not leave an empty DEST behind
+        storage = Storage.open(config.target())
+        storage.check_writable()
+        check_evolution(storage)  # a DEST written by an incompatible schema is refused before any work
     except ConfigError as exc:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.ingest import ingest, thread_runner
+    run_options.configure_output(args)
+    from flows import progress
+    from flows.ingest import ingest
 
-    flow = ingest.with_options(task_runner=thread_runner(config.workers))
-    state = flow(config, return_state=True)
+    flow = ingest.with_options(task_runner=run_options.task_runner(args, config.workers))
+    try:
+        state = flow(config, return_state=True)
+    finally:
+        progress.close_all()
     if not state.is_completed():
         print(f"newsetl: run failed: {state.message}", file=sys.stderr)
         return EXIT_FAILED
@@ -85,7 +109,8 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join(
         [
             f"run {summary['run_id']} committed to {summary['dest']} in {summary['elapsed_seconds']:.1f} s",
-            f"  items in          {c['items_in']:>7}  (from {c['input_files']} files; {c['skipped_files']} skipped)",
+            f"  items in          {c['items_in']:>7}"
+            f"  (from {c.get('input_files', 0)} files; {c.get('skipped_files', 0)} skipped)",
             f"  articles written  {c['articles_written']:>7}",
             f"  duplicates        {c['duplicates_written']:>7}"
             f"  (exact {c['duplicates_exact']}, near {c['duplicates_near']})",

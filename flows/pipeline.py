@@ -14,6 +14,7 @@ from prefect import get_run_logger
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
+from flows import progress
 from tasks.batch import StagedBatch
 from tasks.commit import WrittenFile, commit_batch_task, commit_run_task, files_for_manifest
 from tasks.config import RunConfig
@@ -22,6 +23,7 @@ from tasks.lease import Lease, hold
 from tasks.minhash import DedupParams
 from tasks.protocol import recover
 from tasks.resolve import Resolution, resolve_duplicates_task
+from tasks.schema_evolution import CURRENT, check_evolution
 from tasks.storage import Dest, Storage
 
 
@@ -31,8 +33,11 @@ def new_run_id(now: datetime) -> str:
 
 
 @contextmanager
-def held_dest(dest: Dest, run_id: str, wait_seconds: float, ttl_seconds: float) -> Iterator[Lease]:
-    """Hold DEST's lease and finish or undo any interrupted run before this one starts."""
+def held_dest(
+    dest: Dest, run_id: str, wait_seconds: float, ttl_seconds: float, replaced: tuple[str, ...] = ()
+) -> Iterator[Lease]:
+    """Hold DEST's lease, finish or undo any interrupted run, and check that this version's schemas may extend
+    the tables it writes to (tables it `replaced` wholesale are exempt)."""
     logger = get_run_logger()
     storage = Storage.open(dest)
     storage.check_writable()
@@ -45,6 +50,7 @@ def held_dest(dest: Dest, run_id: str, wait_seconds: float, ttl_seconds: float) 
                 recovery.rolled_forward or "none",
                 recovery.rolled_back or "none",
             )
+        check_evolution(storage, tuple(t for t in CURRENT if t not in replaced))
         crash_point("after-recovery")
         yield lease
 
@@ -62,15 +68,17 @@ def stage_resolve_commit(
     started_at = datetime.now(UTC)
     dest = config.target()
     params = DedupParams(**config.dedup.model_dump())
-    staged = [future.result() for future in submit_batches(params)]
-    resolution = resolve_duplicates_task(staged, run_id, dest, params, fresh)
+    staged = progress.collect("prepare-batch", submit_batches(params), items=lambda b: b.items)
+    with progress.stage("resolve-duplicates"):
+        resolution = resolve_duplicates_task(staged, run_id, dest, params, fresh)
     commits = [commit_batch_task.submit(b, resolution.decisions_path, run_id, dest) for b in staged]
-    written = [w for c in commits for w in c.result()]
+    written = [w for ws in progress.collect("commit-batch", commits) for w in ws]
     summary = summarize(config, run_id, started_at, started, staged, resolution, written)
     summary["counts"] |= manifest_extra.get("counts", {})
     summary |= {k: v for k, v in manifest_extra.items() if k != "counts"}
     lease.check()  # fencing: a run that lost DEST to another writer must not commit
-    commit_run_task(dest, summary)
+    with progress.stage("commit-run"):
+        commit_run_task(dest, summary)
     get_run_logger().info("run %s committed: %s", run_id, summary["counts"])
     return summary
 

@@ -13,12 +13,14 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
 
+from flows import progress
 from flows.ingest import thread_runner
 from flows.pipeline import held_dest, new_run_id, stage_resolve_commit
 from tasks.batch import StagedBatch, prepare_archived_batch_task
 from tasks.config import RunConfig
 from tasks.minhash import DedupParams
 from tasks.protocol import committed_entries, committed_files
+from tasks.report import publish_run_report_task
 from tasks.storage import Storage
 
 DERIVED_TABLES = ("articles", "duplicates", "rejects")
@@ -42,7 +44,9 @@ def reprocess(config: RunConfig) -> dict[str, Any]:
             ]
 
         extra = {"kind": "reprocess", "removed": removed, "counts": {"archive_files": len(archived)}}
-        return stage_resolve_commit(config, run_id, lease, submit, extra, fresh=True)
+        summary = stage_resolve_commit(config, run_id, lease, submit, extra, fresh=True)
+    publish_run_report_task(summary, target, progress.finish_run())
+    return summary
 
 
 def _pack(files: list[tuple[str, int]], batch_size: int) -> list[list[str]]:

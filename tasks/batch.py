@@ -19,10 +19,12 @@ from tasks.article import build_article
 from tasks.discover import InputFile
 from tasks.errors import Reject
 from tasks.faults import crash_point
+from tasks.fetch_read import read_all
 from tasks.minhash import DedupParams, signatures
 from tasks.protocol import staging_dir
 from tasks.raw_archive import archive_table, items_from_archive
-from tasks.read import RawItem, read_items
+from tasks.read import RawItem
+from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 
 
@@ -56,12 +58,17 @@ def prepare_batch(
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
 ) -> StagedBatch:
-    items = (item for f in files for item in read_items(f, max_item_bytes))
+    items = read_all(files, max_item_bytes)  # pages of a batch are fetched a few at a time, in order
     return stage_items(items, index, run_id, Storage.open(dest), params, strict_encoding, archive=True)
 
 
 def prepare_archived_batch(
-    raw_paths: list[str], index: int, run_id: str, dest: str | Dest, params: DedupParams, strict_encoding: bool
+    raw_paths: list[str],
+    index: int,
+    run_id: str,
+    dest: str | Dest,
+    params: DedupParams,
+    strict_encoding: bool,
 ) -> StagedBatch:
     """Like `prepare_batch`, from files of the raw archive instead of the sources (`newsetl reprocess`)."""
     storage = Storage.open(dest)
@@ -78,9 +85,9 @@ def stage_items(
     strict_encoding: bool,
     archive: bool,
 ) -> StagedBatch:
+    read: list[RawItem | Reject] = []
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
-    read: list[RawItem | Reject] = []
     for item in items:
         read.append(item)
         result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding)
@@ -125,7 +132,13 @@ def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=STAGED_REJECTS)
 
 
-@task(name="prepare-batch", task_run_name="prepare-batch-{index}")
+@task(
+    name="prepare-batch",
+    task_run_name="prepare-batch-{index}",
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=retry_transient,
+)
 def prepare_batch_task(
     files: list[InputFile],
     index: int,
@@ -138,8 +151,19 @@ def prepare_batch_task(
     return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes)
 
 
-@task(name="prepare-archived-batch", task_run_name="prepare-archived-batch-{index}")
+@task(
+    name="prepare-archived-batch",
+    task_run_name="prepare-archived-batch-{index}",
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=retry_transient,
+)
 def prepare_archived_batch_task(
-    raw_paths: list[str], index: int, run_id: str, dest: str | Dest, params: DedupParams, strict_encoding: bool
+    raw_paths: list[str],
+    index: int,
+    run_id: str,
+    dest: str | Dest,
+    params: DedupParams,
+    strict_encoding: bool,
 ) -> StagedBatch:
     return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding)

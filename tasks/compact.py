@@ -14,6 +14,7 @@ from prefect import task
 from schemas import RAW, TABLES
 from tasks.commit import WrittenFile
 from tasks.protocol import committed_entries, staged_data_path
+from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 
 COMPACTED_TABLES = ("articles", "duplicates", "rejects", "raw")
@@ -72,6 +73,12 @@ def merge_group(group: MergeGroup, index: int, run_id: str, dest: str | Dest) ->
     return WrittenFile(group.table, final, rows, storage.size(staged))
 
 
-@task(name="merge-files", task_run_name="merge-{group.table}-{index}")
+@task(
+    name="merge-files",
+    task_run_name="merge-{group.table}-{index}",
+    retries=RETRIES,
+    retry_delay_seconds=RETRY_DELAYS,
+    retry_condition_fn=retry_transient,
+)
 def merge_group_task(group: MergeGroup, index: int, run_id: str, dest: str | Dest) -> WrittenFile:
     return merge_group(group, index, run_id, dest)

@@ -46,7 +46,8 @@ def commit(storage: Storage, manifest: dict[str, Any]) -> str:
     """The commit point: create the manifest if absent. Before it the run does not exist; after it, it does."""
     path = manifest_path(str(manifest["run_id"]))
     body = json.dumps(manifest, indent=2, sort_keys=True, default=str).encode()
-    if not storage.put_if_absent(path, body):
+    if not storage.put_if_absent(path, body) and storage.read_bytes(path) != body:
+        # (An identical manifest is our own earlier attempt, whose reply was lost: the commit stands.)
         raise CommitConflict(f"{path} already exists in {storage.uri}; run ids must be unique")
     crash_point("after-commit")
     return path

@@ -20,6 +20,7 @@ from tasks.batch import StagedBatch
 from tasks.dedup import Candidate, Decision, DedupParams, deduplicate
 from tasks.ledger import Committed, load_committed
 from tasks.protocol import staging_dir
+from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 
 DECISIONS_SCHEMA = pa.schema(
@@ -165,7 +166,7 @@ def _row(source_uri: str, d: Decision) -> dict[str, object]:
     }
 
 
-@task(name="resolve-duplicates")
+@task(name="resolve-duplicates", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=retry_transient)
 def resolve_duplicates_task(
     staged: list[StagedBatch], run_id: str, dest: str | Dest, params: DedupParams, fresh: bool = False
 ) -> Resolution:

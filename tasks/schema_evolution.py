@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from schemas import RAW, TABLES
 from tasks.errors import ConfigError
-from tasks.protocol import committed_files
+from tasks.protocol import committed_files, staged_data_path
 from tasks.storage import Storage
 
 CURRENT: dict[str, pa.Schema] = {**TABLES, "raw": RAW}
@@ -41,6 +41,9 @@ def stored_schema(storage: Storage, table: str) -> pa.Schema | None:
     if not files:
         return None
     newest = max(files, key=lambda path: path.rsplit("/part-", 1)[-1])  # part-<run_id>: run ids sort by time
+    if not storage.exists(newest):  # committed by a killed run, not yet published: read it where it waits
+        run_id = newest.rsplit("/part-", 1)[-1].rsplit("-", 1)[0]
+        newest = staged_data_path(run_id, newest)
     with storage.fs.open_input_file(storage.path(newest)) as handle:
         return pq.read_schema(handle)
 

@@ -88,8 +88,12 @@ class Storage(ABC):
         """Remove every file below `prefix` (no error when there is none)."""
 
     def read_bytes(self, relative: str) -> bytes:
-        with self.fs.open_input_stream(self.path(relative)) as stream:
+        with self.open_read(relative) as stream:
             return bytes(stream.read())
+
+    def open_read(self, relative: str) -> pa.NativeFile:
+        """A stream of the file's exact bytes (pyarrow would otherwise inflate `.gz` files by their suffix)."""
+        return self.fs.open_input_stream(self.path(relative), compression=None)
 
     def exists(self, relative: str) -> bool:
         return bool(self.fs.get_file_info(self.path(relative)).type == pafs.FileType.File)

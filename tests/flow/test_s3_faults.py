@@ -117,3 +117,13 @@ def test_of_two_commits_racing_for_one_manifest_exactly_one_wins(
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["lost"] * 7 + ["won"]
+
+
+def test_a_task_that_fails_on_an_outage_is_retried_by_prefect_and_the_run_commits(moto_store: S3Endpoint) -> None:
+    # One attempt per S3 request: the outage fails the task itself, and only Prefect's task retries recover it.
+    bucket, proxy, state = _run_with_outage(moto_store, outage=3.0, attempts=1)
+    try:
+        assert state.is_completed(), state.message
+        assert any(k.startswith("news/_runs/") for k in _keys(moto_store, bucket))
+    finally:
+        proxy.close()

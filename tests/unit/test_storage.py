@@ -104,3 +104,39 @@ def test_local_storage_leaves_no_temporaries(tmp_path: Path) -> None:
     storage.write_parquet("a/f.parquet", pa.table({"x": [1]}))
     storage.write_bytes("a/g.json", b"{}")
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["f.parquet", "g.json"]
+
+
+def test_transient_and_terminal_errors_are_told_apart() -> None:
+    import botocore.exceptions
+
+    from tasks.errors import ConfigError as Config
+    from tasks.errors import TransientError
+    from tasks.lease import LeaseLost
+    from tasks.retry import is_transient
+
+    def client_error(status: int, code: str) -> botocore.exceptions.ClientError:
+        reply = {"Error": {"Code": code, "Message": ""}, "ResponseMetadata": {"HTTPStatusCode": status}}
+        return botocore.exceptions.ClientError(reply, "PutObject")  # type: ignore[arg-type]
+
+    transient = [
+        TransientError("x"),
+        ConnectionResetError(),
+        TimeoutError(),
+        botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:9"),
+        client_error(503, "SlowDown"),
+        client_error(500, "InternalError"),
+        OSError("When uploading part: AWS Error NETWORK_CONNECTION during UploadPart operation: curl error"),
+    ]
+    terminal = [Config("bad"), LeaseLost("gone"), client_error(403, "AccessDenied"), ValueError("bug"), OSError("disk")]
+    assert [is_transient(e) for e in transient] == [True] * len(transient)
+    assert [is_transient(e) for e in terminal] == [False] * len(terminal)
+
+
+def test_a_repeated_identical_commit_is_the_same_commit(tmp_path: Path) -> None:
+    from tasks.protocol import CommitConflict, commit
+
+    storage = Storage.open(str(tmp_path))
+    manifest = {"run_id": "r1", "files": []}
+    assert commit(storage, manifest) == commit(storage, manifest)  # a retry after a lost reply
+    with pytest.raises(CommitConflict):
+        commit(storage, {"run_id": "r1", "files": [], "other": True})
