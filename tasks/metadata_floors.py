@@ -27,7 +27,7 @@ FLOORS: dict[str, float] = {
     "language / giveme5w1h/news_cluster": 1.0,
     "title / giveme5w1h/gold_standard": 1.0,
     "published_at / giveme5w1h/gold_standard": 1.0,
-    "license / trafilatura_eval_subset": 0.75,
+    "license / trafilatura_eval_subset": 0.85,
     "license: none invented / trafilatura_eval_subset": 1.0,
     "license + HTML scan / trafilatura_eval_subset": 0.85,
     "license: none invented + HTML scan / trafilatura_eval_subset": 1.0,
