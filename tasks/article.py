@@ -25,6 +25,7 @@ _HEADER_LINE = re.compile(
     r"^(title|url|published|published_at|date|publisher|language|authors?|license)\s*:\s*(.*)$", re.IGNORECASE
 )
 _HEADER_KEYS = {"published": "published_at", "date": "published_at", "author": "authors"}
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 _WORD = re.compile(r"\w+")
 
 
@@ -47,11 +48,14 @@ def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:
         except UndecodableError as exc:
             raise RejectedInput(exc.reason, exc.detail) from None
         text, encoding = decoded.text, decoded.encoding
+    plain_file = item.format == "text" and item.text is None
+    if plain_file:
+        text = _take_header_block(text, fields)
     if item.format == "html":
         text = _from_html(text, fields)
     text = clean_text(text)
-    if item.format == "text" and item.text is None:
-        text = _take_header(text, fields)
+    if plain_file:
+        text = _take_headline(text, fields)
     parts = separate(text)
     body = parts.body
     word_count = len(_WORD.findall(body))
@@ -123,18 +127,26 @@ def _from_html(html: str, fields: dict[str, str | None]) -> str:
     return page.text
 
 
-def _take_header(text: str, fields: dict[str, str | None]) -> str:
-    """Read a `Key: value` header block, else a one-line headline, off the top of a plain-text item."""
+def _take_header_block(text: str, fields: dict[str, str | None]) -> str:
+    """Read a `Key: value` header block off the top of a plain-text item. Done before `clean_text`, whose
+    hard-wrap repair would otherwise join the header's lines (as wide as the wrapped body) into one."""
+    parts = _BLANK_LINE.split(text.lstrip("\ufeff\r\n"), maxsplit=1)
+    if len(parts) < 2:
+        return text
+    head, rest = parts
+    matches = [_HEADER_LINE.match(line.strip()) for line in head.replace("\r", "").split("\n")]
+    if not all(matches):
+        return text
+    for match in matches:
+        assert match is not None
+        key = match.group(1).lower()
+        fields.setdefault(_HEADER_KEYS.get(key, key), match.group(2).strip() or None)
+    return rest
+
+
+def _take_headline(text: str, fields: dict[str, str | None]) -> str:
+    """Take a one-line headline followed by a blank line off the top of a plain-text item, if it has no title."""
     head, sep, rest = text.partition("\n\n")
-    lines = head.split("\n")
-    matches = [_HEADER_LINE.match(line) for line in lines]
-    if sep and all(matches):
-        for match in matches:
-            assert match is not None
-            key = match.group(1).lower()
-            fields.setdefault(_HEADER_KEYS.get(key, key), match.group(2).strip() or None)
-        text = rest
-        head, sep, rest = text.partition("\n\n")
     if sep and not fields.get("title") and _looks_like_headline(head):
         fields["title"] = head
         return rest
