@@ -139,19 +139,10 @@ class LocalStorage(Storage):
         self.fs = pafs.LocalFileSystem()
 
     def write_bytes(self, relative: str, data: bytes) -> None:
-        temporary = self._write_target(relative)
-        with open(temporary, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        self._finish_write(temporary, relative)
+        self._finish_write(self._durable_temporary(relative, data), relative)
 
     def put_if_absent(self, relative: str, data: bytes) -> bool:
-        temporary = self._write_target(relative)
-        with open(temporary, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+        temporary = self._durable_temporary(relative, data)
         try:
             os.link(temporary, self.path(relative))  # atomic, and fails when the target exists
             return True
@@ -159,6 +150,15 @@ class LocalStorage(Storage):
             return False
         finally:
             os.unlink(temporary)
+
+    def _durable_temporary(self, relative: str, data: bytes) -> str:
+        """The bytes in a hidden sibling file, flushed to disk, ready to be renamed or linked into place."""
+        temporary = self._write_target(relative)
+        with open(temporary, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        return temporary
 
     def list_files(self, prefix: str, suffix: str = "") -> list[str]:
         info = self.fs.get_file_info(pafs.FileSelector(self.path(prefix), recursive=True, allow_not_found=True))
