@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tasks.errors import ConfigError
 from tasks.fetch_settings import FetchSettings, RemoteSpec
+from tasks.jsonl_ranges import estimated_items, split_jsonl
 
 # The input kinds of this release, by file suffix (before an optional .gz).
 FORMATS = {
@@ -29,6 +30,7 @@ class InputFile:
     compressed: bool  # gzip
     size: int
     remote: RemoteSpec | None = None  # set for a URL (format "url"): fetched by the batch task
+    byte_range: tuple[int, int] | None = None  # a part of a big JSON Lines file (see tasks.jsonl_ranges)
 
     @property
     def uri(self) -> str:
@@ -101,20 +103,24 @@ def _walk(folder: str) -> list[str]:
 
 
 def plan_batches(files: list[InputFile], batch_size: int, batch_bytes: int = 64_000_000) -> list[list[InputFile]]:
-    """Group files into batches of at most `batch_size` files and about `batch_bytes` bytes.
+    """Group inputs into batches of about `batch_size` articles and at most about `batch_bytes` bytes.
 
-    Batches are the unit of a Prefect task: thousands of articles each, never one task per article.
-    The grouping depends only on the sorted file list, so reruns plan the same batches.
+    Batches are the unit of a Prefect task: thousands of articles each, never one task per article. Big JSON
+    Lines files are split into byte ranges first, so a batch's memory is bounded by the batch, not the file.
+    The plan depends only on the sorted inputs, so reruns plan the same batches.
     """
     batches: list[list[InputFile]] = []
     current: list[InputFile] = []
-    current_bytes = 0
-    for f in files:
-        if current and (len(current) >= batch_size or current_bytes + f.size > batch_bytes):
+    current_items = current_bytes = 0
+    for f in (part for whole in files for part in split_jsonl(whole, batch_size, batch_bytes)):
+        start, end = f.byte_range or (0, f.size)
+        items = estimated_items(f)
+        if current and (current_items + items > batch_size or current_bytes + end - start > batch_bytes):
             batches.append(current)
-            current, current_bytes = [], 0
+            current, current_items, current_bytes = [], 0, 0
         current.append(f)
-        current_bytes += f.size
+        current_items += items
+        current_bytes += end - start
     if current:
         batches.append(current)
     return batches

@@ -17,6 +17,7 @@ from typing import Any
 
 from tasks.discover import InputFile
 from tasks.errors import Reject
+from tasks.jsonl_ranges import read_range
 
 # Our field name -> names it goes by in the wild, in order of preference.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,9 @@ def read_items(f: InputFile, max_item_bytes: int) -> Iterator[RawItem | Reject]:
     if f.format == "unsupported":
         yield Reject(f.uri, "unsupported_format", f"no reader for {f.path.rsplit('/', 1)[-1]!r}", _head(f.path))
         return
+    if f.byte_range is not None:
+        yield from _jsonl_range(f, max_item_bytes, fetched_at)
+        return
     try:
         data = _read_all(f, max_item_bytes)
     except _TooLarge as exc:
@@ -74,6 +78,21 @@ def items_from_bytes(uri: str, fmt: str, data: bytes, fetched_at: datetime) -> I
         for number, line in enumerate(data.split(b"\n"), start=1):
             if line.strip():
                 yield from _json_record(f"{uri}#L{number}", line, fetched_at)
+
+
+def _jsonl_range(f: InputFile, max_item_bytes: int, fetched_at: datetime) -> Iterator[RawItem | Reject]:
+    assert f.byte_range is not None
+    try:
+        for number, line in read_range(f.path, *f.byte_range, max_item_bytes):
+            uri = f"{f.uri}#L{number}"
+            if line is None:
+                yield Reject(uri, "too_large", f"line longer than {max_item_bytes} bytes", b"")
+            else:
+                yield from _json_record(uri, line, fetched_at)
+    except OSError as exc:
+        yield Reject(
+            f"{f.uri}#bytes={f.byte_range[0]}-{f.byte_range[1]}", "unreadable", f"{type(exc).__name__}: {exc}", b""
+        )
 
 
 class _TooLarge(Exception):
