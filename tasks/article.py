@@ -7,6 +7,7 @@ input: whatever cannot become an article becomes a Reject with a reason code and
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -19,6 +20,7 @@ from tasks.metadata import extract_metadata
 from tasks.normalize import UndecodableError, clean_text, decode_bytes, normalize_for_hash, separate
 from tasks.read import RawItem
 
+_log = logging.getLogger(__name__)
 MIN_WORDS = 5
 MIN_PARAGRAPH_WORDS = 8
 _HEADER_LINE = re.compile(
@@ -34,6 +36,9 @@ def build_article(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str
         return _build(item, run_id, strict_encoding)
     except RejectedInput as exc:
         return Reject(item.source_uri, exc.reason, exc.detail, item.raw)
+    except Exception as exc:  # a bug met by one odd input must not stop its batch: keep the input, say why
+        _log.warning("internal error on %s: %r", item.source_uri, exc, exc_info=True)
+        return Reject(item.source_uri, "internal_error", f"{type(exc).__name__}: {exc}", item.raw)
 
 
 def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:

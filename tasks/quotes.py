@@ -148,7 +148,9 @@ def _attribution(text: str, start: int, end: int, content: str) -> str | None:
     if len(segments) > 1 and not segments[-1]:
         # "Ali Rezaei, a spokesman for the ministry, said:" / "Mr Durov, 33, added:" -> the name.
         segments.pop()
-        while len(segments) > 1 and (segments[-1][:1].isdigit() or segments[-1].split()[0] in _APPOSITIVE):
+        while len(segments) > 1 and (
+            not segments[-1] or segments[-1][:1].isdigit() or segments[-1].split()[0] in _APPOSITIVE
+        ):
             segments.pop()
     return segments[-1] or None
 

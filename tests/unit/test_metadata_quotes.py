@@ -120,3 +120,34 @@ def test_quote_offsets_point_at_the_quoted_words() -> None:
     text = 'Intro line.\n"We will not leave these waters," Ferreira said.'
     (quote,) = extract_metadata(text, hints={"language": "en"}).quotes
     assert text[quote.start : quote.end] == quote.text == "We will not leave these waters"
+
+
+def test_an_empty_appositive_segment_does_not_crash_speaker_finding() -> None:
+    # Shape of a Reuters sentence whose parenthesis, blanked, leaves an empty comma segment before the colon.
+    from tasks.metadata import extract_metadata
+
+    body = (
+        "A senior official of the Federation of Employers' Associations, (Keidanren), told reporters: "
+        '"The yen will stay strong for some time, and exporters must adapt to it quickly."'
+    )
+    meta = extract_metadata(body, title=None, dateline_place=None, dateline_agency=None, credit_lines=(), hints={})
+    assert [q.text for q in meta.quotes] == [
+        "The yen will stay strong for some time, and exporters must adapt to it quickly."
+    ]
+
+
+def test_an_unexpected_error_on_one_item_becomes_a_reject_not_a_failed_batch(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from tasks import article
+    from tasks.errors import Reject
+    from tasks.read import RawItem
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(article, "extract_metadata", broken)
+    item = RawItem("file:///x.txt", "text", b"LONDON - Enough words here to pass every length check of the body.",
+                   datetime.now(UTC))  # fmt: skip
+    result = article.build_article(item, "run", False)
+    assert isinstance(result, Reject) and result.reason == "internal_error" and result.raw == item.raw
