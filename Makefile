@@ -24,6 +24,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy flows tasks schemas
 
+# Pipeline benchmark (issue 8): writes bench/results/bench.md and bench.json; SIZES=10000,100000 for growth.
+bench: $(STAMP)
+	$(PY) -m bench.run_bench --articles 10000 $(if $(SIZES),--sizes $(SIZES))
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,145 @@
+"""What bench/run_bench.py measures with besides clocks: stage timings from the flow's progress module, peak
+RSS while a run is under way, and the Markdown report."""
+
+from __future__ import annotations
+
+import resource
+import threading
+from typing import Any
+
+
+class Stages:
+    """Stage wall times of the flow runs in this process, captured as a progress reporter (flows/progress.py)."""
+
+    def __init__(self) -> None:
+        self._seconds: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def install(cls) -> Stages:
+        from flows import progress
+
+        stages = cls()
+
+        class Capture:
+            def update(self, stats: progress.StageStats) -> None:
+                if stats.finished is not None:
+                    with stages._lock:
+                        stages._seconds[stats.stage] = round(stats.elapsed(), 3)
+
+            def close(self) -> None:
+                pass
+
+        progress.use(Capture)
+        return stages
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seconds.clear()
+
+    def snapshot(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._seconds)
+
+
+class PeakRss:
+    """Peak resident memory of this process while the block runs, sampled every 20 ms (psutil), in MB.
+
+    Prefect's embedded server is another process and is not counted. Without psutil: the process's lifetime
+    peak from getrusage, which includes whatever ran before."""
+
+    def __init__(self) -> None:
+        self.before_mb = 0.0
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> PeakRss:
+        try:
+            import psutil
+        except ImportError:
+            return self
+        process = psutil.Process()
+        self.before_mb = self.peak_mb = round(process.memory_info().rss / 1e6, 1)
+
+        def sample() -> None:
+            while not self._stop.wait(0.02):
+                self.peak_mb = max(self.peak_mb, round(process.memory_info().rss / 1e6, 1))
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        else:
+            self.peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3, 1)
+
+
+def markdown(r: dict[str, Any]) -> str:
+    lines = [
+        "# newsetl pipeline benchmark",
+        "",
+        f"{r['cpus']} CPUs (shared). Prefect start-up plus a one-article run, not counted below: "
+        f"{r['prefect_startup_and_one_article_run_seconds']} s; a one-article run after start-up: "
+        f"{r['one_article_run_after_startup_seconds']} s (fixed cost per flow run, included below).",
+        "",
+        "## End to end (`ingest`, local DEST) beside the signature baselines on the same texts",
+        "",
+        "| articles | input MB | seconds | articles/s | MB/s | RSS before / peak MB | datasketch sig/s "
+        "| datasketch+LSH/s | our sig/s | **ours e2e / datasketch sig** | our sig / datasketch sig |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in r["runs"]:
+        i, d, o, q = run["ingest"], run["datasketch"], run["ours_signatures"], run["ratios"]
+        lines.append(
+            f"| {run['articles']:,} | {run['input_bytes'] / 1e6:.1f} | {i['seconds']} | {i['articles_per_second']} "
+            f"| {i['input_mb_per_second']} | {i['rss_before_mb']} / {i['peak_rss_mb']} "
+            f"| {d.get('signatures_per_second', 'skipped')} "
+            f"| {d.get('with_lsh_per_second', 'skipped')} | {o['signatures_per_second']} "
+            f"| **{q['ours_end_to_end_over_datasketch_signatures']}** "
+            f"| {q['ours_signatures_over_datasketch_signatures']} |"
+        )
+    skipped = {run["datasketch"]["skipped"] for run in r["runs"] if "skipped" in run["datasketch"]}
+    lines += [f"\ndatasketch column skipped: {s}" for s in skipped]
+    lines += [
+        "",
+        "Target (issue 8): ours end to end / datasketch signatures >= 1.7.",
+        "",
+        "## Stages (wall seconds)",
+        "",
+    ]
+    names = list(dict.fromkeys(s for run in r["runs"] for s in run["ingest"]["stages"]))
+    lines += ["| articles | " + " | ".join(names) + " | flow overhead |", "|---" * (len(names) + 2) + "|"]
+    for run in r["runs"]:
+        stages = run["ingest"]["stages"]
+        overhead = run["ingest"]["seconds"] - sum(stages.values())
+        cells = " | ".join(str(stages.get(n, "")) for n in names)
+        lines.append(f"| {run['articles']:,} | {cells} | {overhead:.2f} |")
+    lines += ["", "## Output and deduplication", ""]
+    lines += ["| articles | output bytes per input article, by table | files | labelled exact / near "
+              "| found exact / near | rejects |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for run in r["runs"]:
+        i, labels, c = run["ingest"], run["labels"], run["ingest"]["counts"]
+        per = ", ".join(f"{t} {b}" for t, b in i["output_bytes_per_input_article"].items())
+        near = labels["near_edit"] + labels["near_truncated"]
+        lines.append(
+            f"| {run['articles']:,} | {per} | {i['output_files']} | {labels['exact']} / {near} "
+            f"| {c['duplicates_exact']} / {c['duplicates_near']} | {c['rejects']} |"
+        )
+    b = r["batch"]
+    lines += [
+        "",
+        f"## One batch: prepare_batch on one file of {b['articles']} articles",
+        "",
+        f"{b['prepare_batch_seconds']} s, {b['articles_per_second']} articles/s. Steps timed one by one:",
+        "",
+        "| step | seconds | share |",
+        "|---|---|---|",
+    ]
+    total = sum(b["steps_seconds"].values()) or 1.0
+    lines += [f"| {k} | {v} | {v / total:.0%} |" for k, v in b["steps_seconds"].items()]
+    lines += ["", "cProfile of prepare_batch, top 15 by tottime:", "", "```", b["profile_top15_tottime"], "```", ""]
+    return "\n".join(lines)

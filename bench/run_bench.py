@@ -1,0 +1,221 @@
+"""Pipeline benchmark: end-to-end ingest throughput, time per stage, peak RSS and output size, beside datasketch.
+
+    .venv/bin/python -m bench.run_bench --articles 10000 [--sizes 10000,100000] --out bench/results
+
+For each size, in this one process: a Reuters-composed corpus (bench/corpus.py), then `ingest` of it with
+Prefect's start-up measured apart (a one-article warm-up run first), then on a sample of the same texts the
+baseline, datasketch MinHash (+ MinHashLSH inserts) on one core, and our own `tasks.minhash.signatures`.
+Ratios against the baseline are what to compare across runs: this shared machine is noisy.
+A cProfile of `prepare_batch` on one 2,000-article file shows where a batch's time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.bench_measure import PeakRss, Stages, markdown
+from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, write_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+_WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as tasks.minhash splits words
+
+
+def read_texts(corpus: Path, limit: int) -> list[str]:
+    texts: list[str] = []
+    for path in sorted(articles_dir(corpus).glob("part-*.jsonl")):
+        with path.open() as lines:
+            for line in lines:
+                if len(texts) == limit:
+                    return texts
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
+def datasketch_rates(texts: list[str], num_perm: int, size: int) -> dict[str, Any]:
+    """Signatures/s of datasketch (tokenize, shingle, update_batch) and of signatures + MinHashLSH insert."""
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        return {"skipped": "datasketch is not installed (`.venv/bin/pip install -e '.[dev]'`)"}
+    started = time.perf_counter()
+    hashes = []
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        shingles = [" ".join(words[i : i + size]).encode() for i in range(max(1, len(words) - size + 1))]
+        minhash = MinHash(num_perm=num_perm)
+        minhash.update_batch(shingles)
+        hashes.append(minhash)
+    signed = time.perf_counter() - started
+    lsh = MinHashLSH(threshold=0.7, num_perm=num_perm)
+    for i, minhash in enumerate(hashes):
+        lsh.insert(str(i), minhash)
+    indexed = time.perf_counter() - started
+    return {
+        "texts": len(texts),
+        "signature_seconds": round(signed, 3),
+        "signatures_per_second": round(len(texts) / signed, 1),
+        "with_lsh_per_second": round(len(texts) / indexed, 1),
+    }
+
+
+def our_signature_rate(texts: list[str]) -> dict[str, Any]:
+    from tasks.minhash import DedupParams, signatures
+
+    params = DedupParams()
+    signatures(texts[:10], params)  # power tables and constants: built once per process
+    started = time.perf_counter()
+    signatures(texts, params)
+    seconds = time.perf_counter() - started
+    return {"texts": len(texts), "seconds": round(seconds, 3), "signatures_per_second": round(len(texts) / seconds, 1)}
+
+
+def timed_ingest(sources: list[str], dest: str, stages: Stages) -> tuple[float, dict[str, Any]]:
+    from flows.ingest import ingest
+    from tasks.config import load_config
+
+    stages.clear()
+    started = time.perf_counter()
+    summary = ingest(load_config(sources=sources, dest=dest))
+    return time.perf_counter() - started, summary
+
+
+def batch_breakdown(part: Path, dest: Path) -> dict[str, Any]:
+    """The plain functions of one batch, timed one by one on one file, then prepare_batch whole under cProfile."""
+    from tasks.article import build_article
+    from tasks.batch import prepare_batch
+    from tasks.config import load_config
+    from tasks.discover import discover
+    from tasks.errors import Reject
+    from tasks.fetch_read import read_all
+    from tasks.minhash import DedupParams, signatures
+
+    config = load_config(sources=[str(part)], dest=str(dest))
+    files = discover(config.effective_sources(), config.fetch_settings()).files
+    params = DedupParams(**config.dedup.model_dump())
+    steps: dict[str, float] = {}
+    started = time.perf_counter()
+    items = list(read_all(files, config.max_item_bytes))
+    steps["read"] = time.perf_counter() - started
+    started = time.perf_counter()
+    built = [i if isinstance(i, Reject) else build_article(i, "bench", False) for i in items]
+    steps["build_article"] = time.perf_counter() - started
+    texts = [r["text"] for r in built if not isinstance(r, Reject)]
+    started = time.perf_counter()
+    signatures(texts, params)
+    steps["signatures"] = time.perf_counter() - started
+    started = time.perf_counter()
+    prepare_batch(files, 0, "bench-plain", str(dest), params)
+    whole = time.perf_counter() - started
+    steps["arrow_and_parquet_writes (rest)"] = max(0.0, whole - sum(steps.values()))
+    profile = cProfile.Profile()
+    profile.enable()
+    prepare_batch(files, 1, "bench-profiled", str(dest), params)
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(15)
+    return {
+        "articles": len(items),
+        "prepare_batch_seconds": round(whole, 3),
+        "articles_per_second": round(len(items) / whole, 1),
+        "steps_seconds": {k: round(v, 3) for k, v in steps.items()},
+        "profile_top15_tottime": _trim_profile(out.getvalue()),
+    }
+
+
+def _trim_profile(text: str) -> str:
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if "function calls" in line), 0)
+    return "\n".join(line.replace(str(REPO) + "/", "") for line in lines[start:] if line.strip())
+
+
+def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample: int) -> dict[str, Any]:
+    corpus = work / f"corpus-{count}"
+    started = time.perf_counter()
+    input_bytes = write_corpus(corpus, count, wire)
+    labels = [json.loads(line)["kind"] for line in (corpus / "labels.jsonl").open()]
+    result: dict[str, Any] = {
+        "articles": count,
+        "input_bytes": input_bytes,
+        "corpus_seconds": round(time.perf_counter() - started, 1),
+        "labels": {k: labels.count(k) for k in KINDS},
+    }
+    with PeakRss() as rss:
+        seconds, summary = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}"), stages)
+    counts = summary["counts"]
+    by_table: dict[str, int] = {}
+    for f in summary["files"]:
+        by_table[f["table"]] = by_table.get(f["table"], 0) + int(f["bytes"])
+    result["ingest"] = {
+        "seconds": round(seconds, 2),
+        "articles_per_second": round(count / seconds, 1),
+        "input_mb_per_second": round(input_bytes / seconds / 1e6, 2),
+        "rss_before_mb": rss.before_mb,
+        "peak_rss_mb": rss.peak_mb,
+        "output_bytes_per_input_article": {t: round(b / count) for t, b in sorted(by_table.items())},
+        "output_files": len(summary["files"]),
+        "stages": stages.snapshot(),
+        "counts": {k: counts[k] for k in ("items_in", "articles_written", "duplicates_exact", "duplicates_near")}
+        | {"rejects": counts["rejects"]},
+    }
+    sample = read_texts(corpus, min(count, baseline_sample))
+    result["datasketch"] = datasketch_rates(sample, 128, 3)
+    result["ours_signatures"] = our_signature_rate(sample)
+    e2e = result["ingest"]["articles_per_second"]
+    baseline = result["datasketch"].get("signatures_per_second")
+    result["ratios"] = {
+        "ours_end_to_end_over_datasketch_signatures": round(e2e / baseline, 2) if baseline else None,
+        "ours_signatures_over_datasketch_signatures": (
+            round(result["ours_signatures"]["signatures_per_second"] / baseline, 2) if baseline else None
+        ),
+    }
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--sizes", help="comma-separated sizes, e.g. 10000,100000 (overrides --articles)")
+    parser.add_argument("--baseline-sample", type=int, default=10_000, help="texts given to the signature baselines")
+    parser.add_argument("--out", default=str(REPO / "bench" / "results"))
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.articles]
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    wire = load_wire(corpora_root())
+    stages = Stages.install()
+    report: dict[str, Any] = {"cpus": os.cpu_count(), "sizes": sizes, "runs": []}
+    with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
+        work = Path(tmp)
+        write_corpus(work / "tiny", 1, wire, seed=1)
+        started = time.perf_counter()
+        timed_ingest(
+            [str(articles_dir(work / "tiny"))], str(work / "warmup"), stages
+        )  # starts the embedded Prefect server
+        report["prefect_startup_and_one_article_run_seconds"] = round(time.perf_counter() - started, 1)
+        started = time.perf_counter()
+        timed_ingest([str(articles_dir(work / "tiny"))], str(work / "warmup-2"), stages)
+        report["one_article_run_after_startup_seconds"] = round(time.perf_counter() - started, 2)
+        for count in sizes:
+            report["runs"].append(run_size(count, work, wire, stages, args.baseline_sample))
+        report["batch"] = batch_breakdown(
+            articles_dir(work / f"corpus-{sizes[0]}") / "part-00000.jsonl", work / "plain"
+        )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2))
+    text = markdown(report)
+    (out / "bench.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
