@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
+import pyarrow.fs as pafs
 import pytest
 
 ACCESS_KEY, SECRET_KEY, REGION = "newsetl-test-key", "newsetl-test-secret", "us-east-1"
@@ -44,6 +45,11 @@ class S3Endpoint:
             "s3", endpoint_url=self.url, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
             region_name=REGION,
         )  # fmt: skip
+
+    def arrow_fs(self) -> pafs.S3FileSystem:
+        """pyarrow's own S3 client on this store: what an analyst's plain reader would use."""
+        return pafs.S3FileSystem(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION,
+                                 endpoint_override=self.url.removeprefix("http://"), scheme="http")  # fmt: skip
 
     def new_bucket(self) -> str:
         name = f"newsetl-{uuid.uuid4().hex[:12]}"

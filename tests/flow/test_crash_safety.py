@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pytest
-from s3_servers import ACCESS_KEY, REGION, SECRET_KEY, S3Endpoint
+from s3_servers import S3Endpoint
 
 from flows.ingest import ingest
 from tasks.config import load_config
@@ -37,9 +37,7 @@ def read_back(dest: str, endpoint: S3Endpoint | None = None) -> dict[str, list[t
         fs: pafs.FileSystem = pafs.LocalFileSystem()
         root = dest
     else:
-        host = endpoint.url.removeprefix("http://")
-        fs = pafs.S3FileSystem(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION,
-                               endpoint_override=host, scheme="http")  # fmt: skip
+        fs = endpoint.arrow_fs()
         root = dest.removeprefix("s3://")
     seen: dict[str, list[tuple[Any, ...]]] = {}
     for table, columns in KEYS.items():

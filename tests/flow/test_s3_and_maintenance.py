@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pytest
-from s3_servers import ACCESS_KEY, REGION, SECRET_KEY, S3Endpoint
+from s3_servers import S3Endpoint
 
 from flows.cli import main
 from flows.compact import compact
@@ -30,8 +30,7 @@ def _rows(dest: str, table: str, endpoint: S3Endpoint | None = None) -> list[dic
         fs: pafs.FileSystem = pafs.LocalFileSystem()
         root = dest
     else:
-        fs = pafs.S3FileSystem(access_key=ACCESS_KEY, secret_key=SECRET_KEY, region=REGION,
-                               endpoint_override=endpoint.url.removeprefix("http://"), scheme="http")  # fmt: skip
+        fs = endpoint.arrow_fs()
         root = dest.removeprefix("s3://")
     table_rows = ds.dataset(f"{root}/{table}", filesystem=fs, format="parquet", partitioning="hive").to_table()
     key = table_rows.column_names[0]
