@@ -10,7 +10,6 @@ cannot be entered mid-stream and stay whole.
 from __future__ import annotations
 
 import gzip
-import os
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, BinaryIO
@@ -21,12 +20,13 @@ if TYPE_CHECKING:
 SAMPLE_BYTES = 1 << 20
 MIN_RANGE_BYTES = 1 << 20
 _COUNT_CHUNK = 8 << 20
+_TYPICAL_LINE_BYTES = 4096.0
 
 
 def estimated_items(f: InputFile) -> int:
     """Articles an input holds, roughly: a line per article for JSON Lines, else one."""
-    if f.format != "jsonl":
-        return 1
+    if f.format != "jsonl" or f.remote is not None:
+        return 1  # a remote file's lines are not sampled at planning time
     start, end = f.byte_range or (0, f.size)
     return max(1, round((end - start) / _mean_line_bytes(f.path, f.compressed)))
 
@@ -82,6 +82,6 @@ def _mean_line_bytes(path: str, compressed: bool) -> float:
         with opener(path, "rb") as stream:
             sample = stream.read(SAMPLE_BYTES)
     except OSError:
-        return float(max(1, os.path.getsize(path)))
+        return _TYPICAL_LINE_BYTES  # unreadable now: the batch task will reject it with the reason
     lines = sample.count(b"\n") or 1
     return max(1.0, len(sample) / lines)
