@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     cli_fetch.add_fetch_options(run)
+    cli_dataset.add_scheme_options(run)
     cli_dataset.add_dest_options(run)
     run_options.add_run_options(run)
     cli_tools.register(commands)
@@ -65,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"newsetl: error: {exc}", file=sys.stderr)
             return EXIT_CONFIG
     try:
-        dedup: dict[str, Any] = {} if args.near_threshold is None else {"threshold": args.near_threshold}
+        dedup: dict[str, Any] = cli_dataset.scheme_options(args)
+        if args.near_threshold is not None:
+            dedup["threshold"] = args.near_threshold
         fetch_values = cli_fetch.fetch_config(args)
         config = load_config(
             sources=fetch_values.pop("sources"),

@@ -1,4 +1,4 @@
-"""`newsetl reprocess` and `newsetl compact`, and the DEST options every writing command shares."""
+"""`newsetl reprocess`, `reindex` and `compact`, and the DEST options every writing command shares."""
 
 from __future__ import annotations
 
@@ -49,6 +49,18 @@ def add_dest_options(parser: argparse.ArgumentParser) -> None:
     s3.add_argument("--s3-profile", help="AWS profile to take credentials and settings from")
 
 
+def add_scheme_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("dedup hash scheme (must match DEST's index; change it with `newsetl reindex`)")
+    group.add_argument("--shingle-size", type=int, help="words per shingle (default 3)")
+    group.add_argument("--num-perm", type=int, help="MinHash permutations (default 128)")
+    group.add_argument("--bands", type=int, help="LSH bands (default 42)")
+
+
+def scheme_options(args: argparse.Namespace) -> dict[str, Any]:
+    names = ("shingle_size", "num_perm", "bands")
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
 def s3_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"endpoint_url": args.s3_endpoint_url, "region": args.s3_region, "profile": args.s3_profile}
 
@@ -65,6 +77,13 @@ def register(commands: Any) -> None:
     reprocess.add_argument("--json", action="store_true", help="print the run summary as JSON")
     add_dest_options(reprocess)
     reprocess.set_defaults(handler=_reprocess)
+
+    reindex = commands.add_parser("reindex", help="rebuild DEST's dedup index (after changing the hash scheme)")
+    reindex.add_argument("dest", metavar="DEST")
+    reindex.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_scheme_options(reindex)
+    add_dest_options(reindex)
+    reindex.set_defaults(handler=_reindex)
 
     compact = commands.add_parser("compact", help="merge small files within partitions into files near a size")
     compact.add_argument("dest", metavar="DEST")
@@ -102,6 +121,13 @@ def _reprocess(args: argparse.Namespace) -> int:
     from flows.reprocess import reprocess
 
     return _report(reprocess(config, return_state=True), args.json)
+
+
+def _reindex(args: argparse.Namespace) -> int:
+    config = _checked(args, dedup=scheme_options(args))
+    from flows.reindex import reindex
+
+    return _report(reindex(config, return_state=True), args.json)
 
 
 def _compact(args: argparse.Namespace) -> int:

@@ -51,7 +51,8 @@ def ingest(config: RunConfig) -> dict[str, Any]:
         "skipped_files": found.skipped,
         "counts": {"input_files": len(found.files), "skipped_files": len(found.skipped)},
     }
-    with held_dest(config.target(), run_id, config.wait_lock_seconds, config.lease_ttl_seconds) as lease:
+    params = DedupParams(**config.dedup.model_dump())
+    with held_dest(config.target(), run_id, config.wait_lock_seconds, config.lease_ttl_seconds, dedup=params) as lease:
         summary = stage_resolve_commit(config, run_id, lease, submit, extra)
     publish_run_report_task(summary, config.target(), progress.finish_run())
     return summary

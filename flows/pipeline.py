@@ -16,12 +16,13 @@ from prefect.runtime import flow_run
 
 from flows import progress
 from tasks.batch import StagedBatch
-from tasks.commit import WrittenFile, commit_batch_task, commit_run_task, files_for_manifest
+from tasks.commit import commit_batch_task, commit_run_task, files_for_manifest
 from tasks.config import RunConfig
+from tasks.dedup_index import check_scheme
 from tasks.faults import crash_point
 from tasks.lease import Lease, hold
 from tasks.minhash import DedupParams
-from tasks.protocol import recover
+from tasks.protocol import WrittenFile, committed_files, recover
 from tasks.resolve import Resolution, resolve_duplicates_task
 from tasks.schema_evolution import CURRENT, check_evolution
 from tasks.storage import Dest, Storage
@@ -34,10 +35,16 @@ def new_run_id(now: datetime) -> str:
 
 @contextmanager
 def held_dest(
-    dest: Dest, run_id: str, wait_seconds: float, ttl_seconds: float, replaced: tuple[str, ...] = ()
+    dest: Dest,
+    run_id: str,
+    wait_seconds: float,
+    ttl_seconds: float,
+    replaced: tuple[str, ...] = (),
+    dedup: DedupParams | None = None,
 ) -> Iterator[Lease]:
     """Hold DEST's lease, finish or undo any interrupted run, and check that this version's schemas may extend
-    the tables it writes to (tables it `replaced` wholesale are exempt)."""
+    the tables it writes to (tables it `replaced` wholesale are exempt) and that the dedup index was built
+    with the run's hash scheme (`dedup`; None for runs that rebuild the index or do not use it)."""
     logger = get_run_logger()
     storage = Storage.open(dest)
     storage.check_writable()
@@ -51,6 +58,8 @@ def held_dest(
                 recovery.rolled_back or "none",
             )
         check_evolution(storage, tuple(t for t in CURRENT if t not in replaced))
+        if dedup is not None:
+            check_scheme(storage, dedup, has_articles=bool(committed_files(storage, "articles")))
         crash_point("after-recovery")
         yield lease
 
@@ -73,7 +82,7 @@ def stage_resolve_commit(
         resolution = resolve_duplicates_task(staged, run_id, dest, params, fresh)
     commits = [commit_batch_task.submit(b, resolution.decisions_path, run_id, dest) for b in staged]
     written = [w for ws in progress.collect("commit-batch", commits) for w in ws]
-    summary = summarize(config, run_id, started_at, started, staged, resolution, written)
+    summary = summarize(config, run_id, started_at, started, staged, resolution, written + resolution.files)
     summary["counts"] |= manifest_extra.get("counts", {})
     summary |= {k: v for k, v in manifest_extra.items() if k != "counts"}
     lease.check()  # fencing: a run that lost DEST to another writer must not commit
@@ -96,7 +105,8 @@ def summarize(
     for batch in staged:
         for reason, n in batch.rejects.items():
             rejects[reason] = rejects.get(reason, 0) + n
-    rows = {t: sum(w.rows for w in written if w.table == t) for t in ("articles", "duplicates", "rejects", "raw")}
+    tables = ("articles", "duplicates", "rejects", "raw", "superseded")
+    rows = {t: sum(w.rows for w in written if w.table == t) for t in tables}
     return {
         "run_id": run_id,
         "flow_run_id": str(flow_run.get_id() or ""),
@@ -118,6 +128,8 @@ def summarize(
             "rejects_written": rows["rejects"],
             "rejects_by_reason": dict(sorted(rejects.items())),
             "raw_archived": rows["raw"],
+            "superseded": rows["superseded"],
         },
+        "index_scheme": resolution.index_scheme,
         "files": files_for_manifest(written),
     }

@@ -16,6 +16,7 @@ from prefect.futures import PrefectFuture
 from flows import progress
 from flows.ingest import thread_runner
 from flows.pipeline import held_dest, new_run_id, stage_resolve_commit
+from schemas.index import DERIVED_INDEX_TABLES
 from tasks.batch import StagedBatch, prepare_archived_batch_task
 from tasks.config import RunConfig
 from tasks.minhash import DedupParams
@@ -23,7 +24,7 @@ from tasks.protocol import committed_entries, committed_files
 from tasks.report import publish_run_report_task
 from tasks.storage import Storage
 
-DERIVED_TABLES = ("articles", "duplicates", "rejects")
+DERIVED_TABLES = ("articles", "duplicates", "rejects", "superseded")
 
 
 @flow(name="reprocess", task_runner=thread_runner(2), validate_parameters=True)
@@ -33,7 +34,8 @@ def reprocess(config: RunConfig) -> dict[str, Any]:
     with held_dest(target, run_id, config.wait_lock_seconds, config.lease_ttl_seconds, DERIVED_TABLES) as lease:
         storage = Storage.open(target)
         archived = committed_entries(storage, "raw")
-        removed = sorted(p for table in DERIVED_TABLES for p in committed_files(storage, table))
+        replaced = [*DERIVED_TABLES, *(f"index_{t}" for t in DERIVED_INDEX_TABLES)]
+        removed = sorted(p for table in replaced for p in committed_files(storage, table))
         batches = _pack([(str(e["path"]), int(e["rows"])) for e in archived], config.batch_size)
         get_run_logger().info("reprocess %s: %d archive files in %d batches", run_id, len(archived), len(batches))
 

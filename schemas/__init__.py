@@ -8,9 +8,10 @@ from schemas.dataset import (
     DUPLICATES,
     REJECTS,
     SCHEMA_VERSION,
+    SUPERSEDED,
     TABLES,
     field_docs,
 )
 from schemas.raw import RAW
 
-__all__ = ["ARTICLES", "DUPLICATES", "RAW", "REJECTS", "SCHEMA_VERSION", "TABLES", "field_docs"]
+__all__ = ["ARTICLES", "DUPLICATES", "RAW", "REJECTS", "SCHEMA_VERSION", "SUPERSEDED", "TABLES", "field_docs"]

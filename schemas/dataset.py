@@ -1,6 +1,7 @@
-"""Arrow schemas (version 2) of the tables newsetl writes, with field documentation.
+"""Arrow schemas (version 3) of the tables newsetl writes, with field documentation.
 
-Version history: 2 added the nullable ARTICLES column `person_roles` (files of version 1 read with nulls there).
+Version history: 2 added the nullable ARTICLES column `person_roles` (files of version 1 read with nulls there);
+3 added the nullable `cluster_id` to ARTICLES and DUPLICATES, and the table SUPERSEDED.
 
 The partition column `published_date` lives in the Hive path (`published_date=YYYY-MM-DD/`), not in the
 files, which is what DuckDB, Spark, Athena and pyarrow expect of Hive-partitioned datasets.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _UTC_US = pa.timestamp("us", tz="UTC")
 _QUOTE = pa.struct(
@@ -95,6 +96,12 @@ ARTICLES = _schema(
         _field("source_encoding", pa.string(), "Encoding the raw bytes were decoded from."),
         _field("fetched_at", _UTC_US, "When the raw item was read or fetched (UTC).", False),
         _field("run_id", pa.string(), "The run that wrote this row.", False),
+        _field(
+            "cluster_id",
+            pa.string(),
+            "Since schema v3 (null in older files): the story cluster, shared with every copy of the story in "
+            "`duplicates`; the article_id of the story's first committed article, never changed afterwards.",
+        ),
     ],
 )
 
@@ -119,6 +126,30 @@ DUPLICATES = _schema(
         _field("content_hash", pa.string(), "Content hash of the duplicate's normalized body.", False),
         _field("fetched_at", _UTC_US, "When the duplicate was read or fetched (UTC).", False),
         _field("run_id", pa.string(), "The run that found it.", False),
+        _field("cluster_id", pa.string(), "Since schema v3 (null in older files): the story cluster of its canonical."),
+    ],
+)
+
+SUPERSEDED = _schema(
+    "superseded",
+    [
+        _field(
+            "article_id",
+            pa.string(),
+            "An article written by an earlier run that is no longer the original of its story.",
+            False,
+        ),
+        _field(
+            "superseded_by",
+            pa.string(),
+            "The article a later run brought that comes first (published earlier, or the agency's own copy): "
+            "the story's original from then on. Both rows stay in `articles`; nothing is rewritten.",
+            False,
+        ),
+        _field("method", pa.string(), "'exact' or 'near', as for duplicates.", False),
+        _field("similarity", pa.float64(), "Verified similarity of the two articles.", False),
+        _field("cluster_id", pa.string(), "The story cluster both belong to.", False),
+        _field("run_id", pa.string(), "The run that found the earlier original.", False),
     ],
 )
 
@@ -135,7 +166,12 @@ REJECTS = _schema(
     ],
 )
 
-TABLES: dict[str, pa.Schema] = {"articles": ARTICLES, "duplicates": DUPLICATES, "rejects": REJECTS}
+TABLES: dict[str, pa.Schema] = {
+    "articles": ARTICLES,
+    "duplicates": DUPLICATES,
+    "rejects": REJECTS,
+    "superseded": SUPERSEDED,
+}
 
 
 def field_docs(schema: pa.Schema) -> list[tuple[str, str, str]]:

@@ -24,7 +24,35 @@ PARTITION_COLUMNS: dict[str, str] = {
     "articles": "published_date",
     "duplicates": "published_date",
     "rejects": "rejected_date",
+    "superseded": "superseded_date",
 }
+
+# One row per story: every copy (articles and duplicates) by cluster, and the story's current original (the
+# earliest of its articles that no later run superseded). Files older than schema v3 have no cluster_id:
+# their duplicates fall back to the article they duplicate.
+STORY_CLUSTERS_SQL = """
+CREATE VIEW story_clusters AS
+WITH copies AS (
+    SELECT coalesce(cluster_id, article_id) AS cluster_id, article_id, publisher, url, published_at, fetched_at,
+           run_id, article_id NOT IN (SELECT article_id FROM superseded) AS leads
+    FROM articles
+    UNION ALL
+    SELECT coalesce(cluster_id, duplicate_of), article_id, publisher, url, published_at, fetched_at, run_id, false
+    FROM duplicates
+)
+SELECT cluster_id,
+       min_by(article_id, coalesce(published_at, fetched_at)) FILTER (WHERE leads) AS original_id,
+       count(*) AS copies,
+       list(article_id ORDER BY published_at NULLS LAST, article_id) AS members,
+       list(DISTINCT publisher ORDER BY publisher) FILTER (WHERE publisher IS NOT NULL) AS publishers,
+       min(published_at) AS first_published,
+       max(published_at) AS last_published,
+       min(fetched_at) AS first_seen,
+       max(fetched_at) AS last_seen,
+       count(DISTINCT run_id) AS runs
+FROM copies
+GROUP BY cluster_id
+"""
 
 
 @dataclass(frozen=True)
@@ -116,12 +144,13 @@ def table_dataset(storage: Storage, table: str, paths: list[str]) -> ds.Dataset:
 
 
 def connect(storage: Storage) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with `articles`, `duplicates` and `rejects` bound to the committed files."""
+    """An in-memory DuckDB with the tables bound to the committed files, and the view `story_clusters`."""
     _, files = committed(storage)
     con = duckdb.connect()
     for table in TABLES:
         dataset = table_dataset(storage, table, [f.path for f in files if f.table == table])
         con.register(table, dataset)
+    con.execute(STORY_CLUSTERS_SQL)
     return con
 
 

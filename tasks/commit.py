@@ -6,7 +6,7 @@ Data files get unique, deterministic names (`part-<run_id>-<batch>.parquet`) in 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import pyarrow as pa
@@ -16,32 +16,27 @@ from prefect import task
 from schemas import ARTICLES, DUPLICATES, RAW, REJECTS, SCHEMA_VERSION
 from tasks.batch import StagedBatch
 from tasks.faults import crash_point
-from tasks.protocol import commit, publish, staged_data_path
+from tasks.protocol import WrittenFile, commit, publish, staged_data_path
 from tasks.raw_archive import STAGED_RAW
 from tasks.resolve import repeated_raw_path, repeated_rejects_path
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 
 
-@dataclass(frozen=True)
-class WrittenFile:
-    table: str
-    path: str
-    rows: int
-    bytes: int
-
-
 def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str | Dest) -> list[WrittenFile]:
     storage = Storage.open(dest)
     staged = storage.read_parquet(batch.articles_path)
     decisions = storage.read_parquet(decisions_path)
-    decided = pc.is_in(staged.column("source_uri"), value_set=decisions.column("source_uri"))
-    articles = staged.filter(pc.invert(decided))
+    # Decisions are keyed by source_uri; list-typed columns rule out a hash join, so rows are matched by position.
+    chosen = decisions.filter(pc.equal(decisions.column("action"), "article"))
+    position = pc.index_in(staged.column("source_uri"), value_set=chosen.column("source_uri"))
+    articles = staged.filter(pc.is_valid(position))
+    cluster_ids = chosen.column("cluster_id").take(position.filter(pc.is_valid(position)))
+    articles = articles.drop_columns(["cluster_id"]).append_column("cluster_id", cluster_ids)
     written = _write_partitioned(storage, "articles", articles, ARTICLES, "published_date", run_id, batch.index)
 
     duplicate_rows = decisions.filter(pc.equal(decisions.column("action"), "duplicate"))
-    # Hash joins take no list-typed payload columns: join only what the duplicates table keeps.
-    kept = [n for n in DUPLICATES.names if n in staged.column_names] + ["published_date"]
+    kept = [n for n in DUPLICATES.names if n in staged.column_names and n != "cluster_id"] + ["published_date"]
     joined = staged.select(kept).join(duplicate_rows.drop_columns(["article_id"]), "source_uri", join_type="inner")
     written += _write_partitioned(storage, "duplicates", joined, DUPLICATES, "published_date", run_id, batch.index)
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from prefect import task
 
 from schemas import RAW, TABLES
-from tasks.commit import WrittenFile
-from tasks.protocol import committed_entries, staged_data_path
+from tasks.protocol import WrittenFile, committed_entries, staged_data_path
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 

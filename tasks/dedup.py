@@ -1,16 +1,12 @@
-"""Exact and near-duplicate detection for one run's articles.
+"""Near-duplicate primitives: LSH band keys, candidate pairs, and verification of a pair on exact shingle sets.
 
-Exact duplicates share a content hash. Near duplicates are found among the exact canonicals by MinHash LSH
-(signatures from tasks.minhash, band keys and candidate pairs here), verified on exact shingle sets, and
-grouped by star clustering in canonical order: an article joins the first earlier canonical it verifies
-against, so A~B and B~C never pull an unrelated C under A.
+Signatures come from tasks.minhash; the clustering that uses all of this (within a run and against the
+committed index) is tasks.clustering.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 
@@ -25,13 +21,10 @@ from tasks.minhash import (
 )
 
 __all__ = [
-    "Candidate",
-    "Decision",
     "DedupParams",
     "Similarity",
     "band_keys",
     "candidate_pairs",
-    "deduplicate",
     "shingle_sets",
     "shingles",
     "signatures",
@@ -54,24 +47,6 @@ class Similarity:
     jaccard: float
     # |A ∩ B| / min(|A|, |B|): catches a copy trimmed to its first half or one with an added paragraph
     containment: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One article of the run, as the dedup step sees it."""
-
-    article_id: str
-    content_hash: str  # hash of the normalized text: equal hash = exact duplicate
-    published_at: datetime | None
-    text_length: int
-
-
-@dataclass(frozen=True)
-class Decision:
-    article_id: str
-    duplicate_of: str  # the canonical article's id, never itself a duplicate
-    method: str  # "exact" or "near"
-    similarity: float  # 1.0 for exact; for near the verified score that passed the threshold
 
 
 _BAND_SEED = 0xBA4D5EED  # fixed: band keys must stay comparable across runs for the persistent index
@@ -154,81 +129,3 @@ def verified_score(member: np.ndarray, canonical: np.ndarray) -> float:
     else:
         containment_counts = len(canonical) / len(member) >= MIN_RATIO_CANONICAL_CONTAINED
     return max(sim.jaccard, sim.containment) if containment_counts else sim.jaccard
-
-
-def _canonical_key(item: Candidate) -> tuple[bool, float, int, str, str]:
-    """Earliest published first (undated last), then longest text, then smallest id."""
-    published = item.published_at
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)  # naive times are UTC in this pipeline, never local time
-    timestamp = published.timestamp() if published is not None else 0.0
-    return (published is None, timestamp, -item.text_length, item.article_id, item.content_hash)
-
-
-def deduplicate(
-    items: Sequence[Candidate], texts: Sequence[str], sigs: np.ndarray, params: DedupParams
-) -> list[Decision]:
-    """One Decision per duplicate article, sorted by article_id; canonicals get none."""
-    params.validate()
-    if len(sigs) != len(items):
-        raise ValueError(f"got {len(sigs)} signatures for {len(items)} items")
-    order = sorted(range(len(items)), key=lambda i: _canonical_key(items[i]))
-
-    exact_canonical: dict[str, int] = {}
-    exact_members: list[tuple[int, int]] = []  # (member, its exact canonical)
-    for index in order:
-        canonical = exact_canonical.setdefault(items[index].content_hash, index)
-        if canonical != index:
-            exact_members.append((index, canonical))
-
-    # text_length (words or characters) bounds the shingle count from above, so this skip is always safe.
-    eligible = [i for i in order if exact_canonical[items[i].content_hash] == i]
-    eligible = [i for i in eligible if items[i].text_length >= params.min_shingles]
-    near = _near_duplicates(eligible, texts, sigs, params)
-
-    def final(index: int) -> int:
-        return near[index][0] if index in near else index
-
-    decisions = [
-        Decision(items[member].article_id, items[center].article_id, "near", score)
-        for member, (center, score) in near.items()
-    ]
-    decisions += [
-        Decision(items[member].article_id, items[final(canonical)].article_id, "exact", 1.0)
-        for member, canonical in exact_members
-    ]
-    return sorted(decisions, key=lambda d: (d.article_id, d.duplicate_of, d.method))
-
-
-def _near_duplicates(
-    eligible: list[int], texts: Sequence[str], sigs: np.ndarray, params: DedupParams
-) -> dict[int, tuple[int, float]]:
-    """member -> (its cluster canonical, verified score), over item indices listed in canonical order."""
-    if len(eligible) < 2:
-        return {}
-    # Positions in `eligible` follow canonical order, so in every pair (i, j) i comes first.
-    pairs = candidate_pairs(band_keys(sigs[np.asarray(eligible)], params))
-    if len(pairs) == 0:
-        return {}
-    # Grouped by the later article of each pair, its earlier partners in canonical order.
-    pairs = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]
-    is_center = np.ones(len(eligible), dtype=bool)
-    # Shingle sets of every article in a pair, in one batch (texts may be lazy: nothing else is read).
-    paired = np.unique(pairs).tolist()
-    sets = dict(zip(paired, shingle_sets([texts[eligible[p]] for p in paired], params.shingle_size), strict=True))
-
-    found: dict[int, tuple[int, float]] = {}
-    later_starts = np.flatnonzero(np.diff(pairs[:, 1], prepend=-1))
-    for group in np.split(pairs, later_starts[1:]):
-        later = int(group[0, 1])
-        # Partners are earlier, hence already settled: only those still canonicals can take this article.
-        for earlier in (int(i) for i in group[:, 0] if is_center[i]):
-            member, canonical = sets[later], sets[earlier]
-            if min(len(member), len(canonical)) < params.min_shingles:
-                continue
-            score = verified_score(member, canonical)
-            if score >= params.threshold:
-                is_center[later] = False
-                found[eligible[later]] = (eligible[earlier], score)
-                break
-    return found

@@ -38,6 +38,16 @@ def manifest_path(run_id: str) -> str:
     return f"{RUNS}/{run_id}.json"
 
 
+@dataclass(frozen=True)
+class WrittenFile:
+    """A staged file of a run, as its manifest lists it (path is the final path)."""
+
+    table: str
+    path: str
+    rows: int
+    bytes: int
+
+
 class CommitConflict(TerminalError):
     """A manifest for this run id already exists: another writer committed under the same id."""
 

@@ -1,25 +1,30 @@
-"""The run-level dedup step: staged articles -> one decision per article that is not written as new.
+"""The run-level dedup step: staged articles -> one decision per staged article, and the run's index entries.
 
-Decisions, keyed by the staged row's source_uri: `duplicate` (exact or near, within the run or against
-committed articles) and `skip` (the very same item, by article_id, is already committed or repeated in this
-run: writing it again would break idempotence). Signatures are read from staging; texts are read only for
-the batches that need verifying.
+Decisions, keyed by the staged row's source_uri: `article` (written to articles, with its story cluster),
+`duplicate` (exact or near, within the run or against committed articles) and `skip` (the very same item, by
+article_id, is already committed or repeated in this run: writing it again would break idempotence).
+What is committed is asked of the persistent index (tasks.dedup_index), never by scanning the dataset; the
+index entries of everything this run writes are staged here and committed by the same manifest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import overload
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
 from prefect import task
 
+from schemas import SUPERSEDED
 from tasks.batch import StagedBatch
-from tasks.dedup import Candidate, Decision, DedupParams, deduplicate
-from tasks.ledger import Committed, load_committed
-from tasks.protocol import staging_dir
+from tasks.clustering import Candidate, Supersession, cluster
+from tasks.dedup_index import IndexFiles, committed_index, id_keys, keys_in, lookup, scheme_of
+from tasks.minhash import DedupParams
+from tasks.protocol import WrittenFile, staged_data_path, staging_dir
+from tasks.resolve_index import index_postings
+from tasks.resolve_prior import load_prior
+from tasks.resolve_texts import LazyTexts, agency_own, read_keys
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage
 
@@ -27,13 +32,13 @@ DECISIONS_SCHEMA = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),  # the staged row this decision is about
         pa.field("article_id", pa.string(), nullable=False),
-        pa.field("action", pa.string(), nullable=False),  # "duplicate" or "skip"
+        pa.field("action", pa.string(), nullable=False),  # "article", "duplicate" or "skip"
         pa.field("duplicate_of", pa.string()),
         pa.field("method", pa.string()),
         pa.field("similarity", pa.float64()),
+        pa.field("cluster_id", pa.string()),
     ]
 )
-_KEY_COLUMNS = ["source_uri", "article_id", "content_hash", "published_at", "word_count", "signature"]
 
 
 @dataclass(frozen=True)
@@ -43,97 +48,104 @@ class Resolution:
     near: int
     already_committed: int
     rejects_already_committed: int
-
-
-class _LazyTexts(Sequence[str]):
-    """Texts of the staged articles, read batch by batch on first access."""
-
-    def __init__(self, storage: Storage, staged: list[StagedBatch], offsets: list[int], keep: np.ndarray) -> None:
-        self._storage, self._staged, self._offsets = storage, staged, offsets
-        self._positions = np.flatnonzero(keep)  # candidate index -> row index over all staged rows
-        self._loaded: dict[int, list[str]] = {}
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        row = int(self._positions[index])
-        batch = int(np.searchsorted(self._offsets, row, side="right")) - 1
-        if batch not in self._loaded:
-            table = self._storage.read_parquet(self._staged[batch].articles_path, ["text"])
-            self._loaded[batch] = table.column("text").to_pylist()
-        return self._loaded[batch][row - self._offsets[batch]]
+    superseded: int = 0
+    files: list[WrittenFile] = field(default_factory=list)  # index entries and superseded rows, staged
+    index_scheme: str = ""
 
 
 def resolve_duplicates(
     staged: list[StagedBatch], run_id: str, dest: str | Dest, params: DedupParams, fresh: bool = False
 ) -> Resolution:
-    """`fresh` ignores what is committed: a reprocessing run rebuilds the derived tables from scratch."""
+    """`fresh` ignores what is committed: a reprocessing run rebuilds the derived tables and their index."""
     storage = Storage.open(dest)
-    committed = Committed(set(), set(), set(), set(), {}) if fresh else load_committed(storage)
-    tables = [storage.read_parquet(b.articles_path, _KEY_COLUMNS) for b in staged]
-    offsets = list(np.cumsum([0] + [t.num_rows for t in tables[:-1]])) if tables else [0]
-    keys = pa.concat_tables(tables) if tables else pa.table({c: [] for c in _KEY_COLUMNS})
+    scheme = scheme_of(params)
+    index = IndexFiles({}, frozenset()) if fresh else committed_index(storage)
+    keys = read_keys(storage, staged, params)
     ids: list[str] = keys.column("article_id").to_pylist()
     hashes: list[str] = keys.column("content_hash").to_pylist()
     uris: list[str] = keys.column("source_uri").to_pylist()
 
-    decisions: list[dict[str, object]] = []
+    known = set(
+        keys_in(lookup(storage, index.of("doc"), id_keys(ids), ["article_id"], scheme), "article_id", ids)
+        .column("article_id")
+        .to_pylist()
+    )
     keep = np.ones(len(ids), dtype=bool)
     seen: set[str] = set()
-    for i, (article_id, content_hash) in enumerate(zip(ids, hashes, strict=True)):
-        if article_id in committed.article_ids or article_id in committed.duplicate_ids or article_id in seen:
-            keep[i] = False
-            decisions.append(_skip(uris[i], article_id))
-        elif content_hash in committed.canonical_by_hash:
-            keep[i] = False
-            decision = Decision(article_id, committed.canonical_by_hash[content_hash], "exact", 1.0)
-            decisions.append(_row(uris[i], decision))
+    for i, article_id in enumerate(ids):
+        keep[i] = article_id not in known and article_id not in seen
         seen.add(article_id)
-    already = sum(1 for d in decisions if d["action"] == "skip")
+    rows = np.flatnonzero(keep)
 
     published = keys.column("published_at").to_pylist()
     words = keys.column("word_count").to_pylist()
-    candidates = [Candidate(ids[i], hashes[i], published[i], words[i]) for i in np.flatnonzero(keep)]
-    sig_column = keys.column("signature").combine_chunks() if keys.num_rows else None
-    sigs = (
-        np.asarray(sig_column.flatten()).reshape(-1, params.num_perm)[keep]
-        if sig_column is not None
-        else np.zeros((0, params.num_perm), dtype=np.uint32)
-    )
-    found = deduplicate(candidates, _LazyTexts(storage, staged, offsets, keep), sigs, params)
-    uri_of = {ids[i]: uris[i] for i in np.flatnonzero(keep)}
-    decisions.extend(_row(uri_of[d.article_id], d) for d in found)
+    own = agency_own(keys)
+    candidates = [Candidate(ids[i], hashes[i], published[i], words[i], own[i]) for i in rows]
+    all_sigs = np.asarray(keys.column("signature").combine_chunks().flatten()) if keys.num_rows else np.zeros(0)
+    sigs = all_sigs.reshape(-1, params.num_perm)[keep] if keys.num_rows else np.zeros((0, params.num_perm), np.uint32)
+    eligible = np.array([c.text_length >= params.min_shingles for c in candidates], dtype=bool)
+    prior = load_prior(storage, index, scheme, [c.content_hash for c in candidates], sigs, eligible, params)
+    result = cluster(candidates, LazyTexts(storage, staged, keys, keep), sigs, params, prior)
 
+    decided = {d.article_id: d for d in result.decisions}
+    decisions: list[dict[str, object]] = []
+    for i in range(len(ids)):
+        if not keep[i]:
+            decisions.append(_decision(uris[i], ids[i], "skip"))
+            continue
+        d = decided.get(ids[i])
+        action = "duplicate" if d else "article"
+        cluster_id = result.cluster_of[ids[i]]
+        decisions.append(
+            _decision(
+                uris[i],
+                ids[i],
+                action,
+                d.duplicate_of if d else None,
+                d.method if d else None,
+                d.similarity if d else None,
+                cluster_id,
+            )
+        )
+    table = pa.Table.from_pylist(decisions, schema=DECISIONS_SCHEMA)
     path = f"{staging_dir(run_id)}/decisions.parquet"
-    storage.write_parquet(path, pa.Table.from_pylist(decisions, schema=DECISIONS_SCHEMA))
-    # Rejects already committed by an earlier run are not written again (idempotent reruns).
-    repeated_rejects = sorted(
-        r
-        for batch in staged
-        for r in storage.read_parquet(batch.rejects_path, ["reject_id"]).column("reject_id").to_pylist()
-        if r in committed.reject_ids
+    storage.write_parquet(path, table)
+
+    repeated_rejects, files = index_postings(storage, index, staged, keys, table, run_id, scheme, params)
+    files += _write_superseded(storage, result.supersessions, result.cluster_of, run_id)
+    methods = [d.method for d in result.decisions]
+    return Resolution(
+        path,
+        methods.count("exact"),
+        methods.count("near"),
+        int((~keep).sum()),
+        repeated_rejects,
+        len(result.supersessions),
+        files,
+        scheme,
     )
-    storage.write_parquet(
-        repeated_rejects_path(run_id), pa.table({"reject_id": pa.array(repeated_rejects, pa.string())})
-    )
-    # Likewise the raw archive keeps each exact input once, however often it is fetched again.
-    repeated_raw = sorted(
-        r
-        for batch in staged
-        if batch.raw_path is not None
-        for r in storage.read_parquet(batch.raw_path, ["raw_id"]).column("raw_id").to_pylist()
-        if r in committed.raw_ids
-    )
-    storage.write_parquet(repeated_raw_path(run_id), pa.table({"raw_id": pa.array(repeated_raw, pa.string())}))
-    methods = [d["method"] for d in decisions]
-    return Resolution(path, methods.count("exact"), methods.count("near"), already, len(repeated_rejects))
+
+
+def _write_superseded(
+    storage: Storage, found: list[Supersession], cluster_of: dict[str, str], run_id: str
+) -> list[WrittenFile]:
+    if not found:
+        return []
+    rows = [
+        {
+            "article_id": s.article_id,
+            "superseded_by": s.superseded_by,
+            "method": s.method,
+            "similarity": s.similarity,
+            "cluster_id": cluster_of[s.superseded_by],
+            "run_id": run_id,
+        }
+        for s in found
+    ]
+    final = f"superseded/superseded_date={datetime.now(UTC).date().isoformat()}/part-{run_id}.parquet"
+    table = pa.Table.from_pylist(rows, schema=SUPERSEDED)
+    size = storage.write_parquet(staged_data_path(run_id, final), table)
+    return [WrittenFile("superseded", final, table.num_rows, size)]
 
 
 def repeated_rejects_path(run_id: str) -> str:
@@ -144,25 +156,23 @@ def repeated_raw_path(run_id: str) -> str:
     return f"{staging_dir(run_id)}/repeated-raw.parquet"
 
 
-def _skip(source_uri: str, article_id: str) -> dict[str, object]:
+def _decision(
+    source_uri: str,
+    article_id: str,
+    action: str,
+    duplicate_of: str | None = None,
+    method: str | None = None,
+    similarity: float | None = None,
+    cluster_id: str | None = None,
+) -> dict[str, object]:
     return {
         "source_uri": source_uri,
         "article_id": article_id,
-        "action": "skip",
-        "duplicate_of": None,
-        "method": None,
-        "similarity": None,
-    }
-
-
-def _row(source_uri: str, d: Decision) -> dict[str, object]:
-    return {
-        "source_uri": source_uri,
-        "article_id": d.article_id,
-        "action": "duplicate",
-        "duplicate_of": d.duplicate_of,
-        "method": d.method,
-        "similarity": d.similarity,
+        "action": action,
+        "duplicate_of": duplicate_of,
+        "method": method,
+        "similarity": similarity,
+        "cluster_id": cluster_id,
     }
 
 

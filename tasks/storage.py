@@ -107,10 +107,12 @@ class Storage(ABC):
     def delete_dir(self, relative: str) -> None:
         self.delete_prefix(relative)
 
-    def write_parquet(self, relative: str, table: pa.Table) -> int:
+    def write_parquet(self, relative: str, table: pa.Table, row_group_size: int | None = None) -> int:
         """Write one Parquet file (zstd) with the table's own explicit schema; returns its size in bytes."""
         target = self._write_target(relative)
-        pq.write_table(table, target, filesystem=self.fs, compression="zstd", write_statistics=True)
+        pq.write_table(
+            table, target, filesystem=self.fs, compression="zstd", write_statistics=True, row_group_size=row_group_size
+        )
         self._finish_write(target, relative)
         return self.size(relative)
 
@@ -124,6 +126,16 @@ class Storage(ABC):
 
     def read_parquet(self, relative: str, columns: list[str] | None = None) -> pa.Table:
         return pq.read_table(self.path(relative), columns=columns, filesystem=self.fs)
+
+    def parquet_schema_names(self, relative: str) -> list[str]:
+        with self.parquet_file(relative) as parquet:
+            return list(parquet.schema_arrow.names)
+
+    @contextmanager
+    def parquet_file(self, relative: str) -> Iterator[pq.ParquetFile]:
+        """Random access to one Parquet file: its footer first, then only the row groups a reader asks for."""
+        with self.fs.open_input_file(self.path(relative)) as handle:
+            yield pq.ParquetFile(handle)
 
     def _write_target(self, relative: str) -> str:
         return self.path(relative)

@@ -38,6 +38,16 @@ def corpora() -> Path:
 
 
 @pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[str]:
+    """ONE Prefect test harness (embedded server on a temp SQLite db) for the whole session; its API URL."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield str(PREFECT_API_URL.value())
+
+
+@pytest.fixture(scope="session")
 def moto_s3() -> Iterator[S3Endpoint]:
     with moto_endpoint() as endpoint:
         yield endpoint

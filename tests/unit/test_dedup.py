@@ -17,13 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tasks.clustering import Candidate, Decision, deduplicate
 from tasks.dedup import (
-    Candidate,
-    Decision,
     DedupParams,
     band_keys,
     candidate_pairs,
-    deduplicate,
     shingle_sets,
     shingles,
     signatures,

@@ -1,0 +1,188 @@
+"""Star clustering of one run's articles, against the cluster centres already committed (tasks.dedup_index).
+
+Every article is a node; committed centres found by an index lookup are nodes too, but fixed: history is
+never rewritten. Nodes are visited in canonical order (see `canonical_key`), and each run article joins the
+first earlier centre it verifies against (exact copy, or verified Jaccard/containment over the threshold),
+else becomes a centre itself. A committed centre that comes AFTER a run centre it verifies against (the run
+brought an earlier original) stays as it is, and a `Supersession` records which article now leads its
+story; the new original inherits the old story's cluster id, so cluster ids never change once given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from tasks.dedup import band_keys, candidate_pairs, verified_score
+from tasks.minhash import DedupParams, shingle_sets
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One article of the run, as the dedup step sees it."""
+
+    article_id: str
+    content_hash: str  # hash of the normalized text: equal hash = exact duplicate
+    published_at: datetime | None
+    text_length: int
+    agency_own: bool = False  # its publisher is the agency named in its own dateline or credit line
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A committed cluster centre (an `articles` row) that an index lookup paired with this run's articles."""
+
+    article_id: str
+    published_at: datetime | None
+    text_length: int
+    agency_own: bool
+    cluster_id: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    article_id: str
+    duplicate_of: str  # the canonical article's id, never itself a duplicate
+    method: str  # "exact" or "near"
+    similarity: float  # 1.0 for exact; for near the verified score that passed the threshold
+
+
+@dataclass(frozen=True)
+class Supersession:
+    article_id: str  # the committed centre that is no longer the earliest copy of its story
+    superseded_by: str  # the run's article that is
+    method: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the index knows about this run's articles: committed centres and the pairs that reach them."""
+
+    centres: Sequence[Centre] = ()
+    texts: Sequence[str] = ()  # texts of the centres, same order (read lazily)
+    exact: dict[str, int] = field(default_factory=dict)  # content_hash -> centre index
+    pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # (item, centre) LSH
+
+
+@dataclass(frozen=True)
+class Clustering:
+    decisions: list[Decision]  # one per run article that is a duplicate, sorted by article_id
+    supersessions: list[Supersession]
+    cluster_of: dict[str, str]  # article_id -> cluster id, for every run article
+
+
+def canonical_key(
+    published_at: datetime | None, agency_own: bool, text_length: int, article_id: str
+) -> tuple[bool, float, bool, int, str]:
+    """Earliest published first (undated last), then the agency's own copy, then the longest text, then id."""
+    if published_at is not None and published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)  # naive times are UTC in this pipeline, never local
+    timestamp = published_at.timestamp() if published_at is not None else 0.0
+    return (published_at is None, timestamp, not agency_own, -text_length, article_id)
+
+
+def deduplicate(
+    items: Sequence[Candidate], texts: Sequence[str], sigs: np.ndarray, params: DedupParams
+) -> list[Decision]:
+    """Within-run dedup only: one Decision per duplicate article, sorted by article_id."""
+    return cluster(items, texts, sigs, params, Prior()).decisions
+
+
+def cluster(
+    items: Sequence[Candidate], texts: Sequence[str], sigs: np.ndarray, params: DedupParams, prior: Prior
+) -> Clustering:
+    params.validate()
+    if len(sigs) != len(items):
+        raise ValueError(f"got {len(sigs)} signatures for {len(items)} items")
+    n = len(items)
+    keys = [canonical_key(c.published_at, c.agency_own, c.text_length, c.article_id) for c in items]
+    keys += [canonical_key(c.published_at, c.agency_own, c.text_length, c.article_id) for c in prior.centres]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(keys))
+
+    representative: dict[str, int] = {}  # content hash -> first run article with it, in canonical order
+    exact_members: list[tuple[int, int]] = []
+    for node in (i for i in order if i < n):
+        first = representative.setdefault(items[node].content_hash, node)
+        if first != node:
+            exact_members.append((node, first))
+    partners: dict[int, set[int]] = {}  # node -> nodes it may match (exact or LSH candidates)
+    exact_pairs: set[tuple[int, int]] = set()
+    for content_hash, node in representative.items():
+        if content_hash in prior.exact:
+            other = n + prior.exact[content_hash]
+            partners.setdefault(node, set()).add(other)
+            partners.setdefault(other, set()).add(node)
+            exact_pairs.add((min(node, other), max(node, other)))
+    eligible = sorted(
+        (i for i in representative.values() if items[i].text_length >= params.min_shingles), key=rank.__getitem__
+    )
+    if len(eligible) >= 2:
+        for a, b in candidate_pairs(band_keys(sigs[np.asarray(eligible)], params)).tolist():
+            partners.setdefault(eligible[a], set()).add(eligible[b])
+            partners.setdefault(eligible[b], set()).add(eligible[a])
+    for item, centre in prior.pairs.tolist():
+        if items[item].text_length >= params.min_shingles:
+            partners.setdefault(item, set()).add(n + centre)
+            partners.setdefault(n + centre, set()).add(item)
+
+    # Shingle sets only for nodes in a pair to verify (an exact pair needs no text), in one batch.
+    paired = sorted(
+        v for v, others in partners.items() if any((min(v, o), max(v, o)) not in exact_pairs for o in others)
+    )
+    node_texts = [texts[p] if p < n else prior.texts[p - n] for p in paired]
+    sets = dict(zip(paired, shingle_sets(node_texts, params.shingle_size), strict=True))
+
+    def score(a: int, b: int) -> tuple[str, float] | None:
+        if (min(a, b), max(a, b)) in exact_pairs:
+            return ("exact", 1.0)
+        member, centre = sets[a], sets[b]
+        if min(len(member), len(centre)) < params.min_shingles:
+            return None
+        value = verified_score(member, centre)
+        return ("near", value) if value >= params.threshold else None
+
+    joined: dict[int, tuple[int, str, float]] = {}  # run node -> (centre node, method, score)
+    inherited: dict[int, int] = {}  # run centre -> the committed centre whose cluster it takes over
+    supersessions: list[Supersession] = []
+    for node in (v for v in order if v in partners):
+        earlier = sorted((u for u in partners[node] if rank[u] < rank[node] and u not in joined), key=rank.__getitem__)
+        for other in earlier:
+            if node >= n and other >= n:
+                continue  # two committed centres: settled long ago
+            found = score(node, other)
+            if found is None:
+                continue
+            if node < n:
+                joined[node] = (other, *found)
+                break
+            # A committed centre after a run centre: the run brought an earlier original of its story.
+            supersessions.append(Supersession(prior.centres[node - n].article_id, items[other].article_id, *found))
+            inherited.setdefault(other, node)
+            break
+
+    def centre_of(node: int) -> int:
+        return joined[node][0] if node in joined else node
+
+    def cluster_id(centre: int) -> str:
+        if centre >= n:
+            return prior.centres[centre - n].cluster_id
+        return cluster_id(inherited[centre]) if centre in inherited else items[centre].article_id
+
+    def article(node: int) -> str:
+        return items[node].article_id if node < n else prior.centres[node - n].article_id
+
+    decisions = [Decision(items[m].article_id, article(c), method, s) for m, (c, method, s) in joined.items()]
+    for member, first in exact_members:
+        decisions.append(Decision(items[member].article_id, article(centre_of(first)), "exact", 1.0))
+    cluster_of = {items[i].article_id: cluster_id(centre_of(i)) for i in range(n)}
+    for member, first in exact_members:
+        cluster_of[items[member].article_id] = cluster_id(centre_of(first))
+    decisions.sort(key=lambda d: (d.article_id, d.duplicate_of, d.method))
+    supersessions.sort(key=lambda s: (s.article_id, s.superseded_by))
+    return Clustering(decisions, supersessions, cluster_of)

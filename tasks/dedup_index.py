@@ -1,0 +1,147 @@
+"""The persistent dedup index (schemas.index): write a run's postings, look keys up, check the hash scheme.
+
+Postings files are sorted by their uint64 `key` and written in small row groups, so the min/max statistics
+in a file's footer tell which row groups can hold a key: a lookup reads the footers, then only those row
+groups, in bounded chunks. The cost of a lookup grows with the number of keys asked for (and, through the
+footers, with the number of files: `newsetl compact` merges them), never with the rows it skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from schemas.index import INDEX_TABLES, INDEX_VERSION
+from tasks.errors import ConfigError, TerminalError
+from tasks.minhash import DedupParams
+from tasks.protocol import WrittenFile, manifests, staged_data_path
+from tasks.storage import Storage
+
+INDEX_ROOT = "_index"
+ROW_GROUP_ROWS = 8192
+_READ_GROUPS = 64  # row groups per read: ~0.5M rows, a few MB of keys at a time
+SCHEME_METADATA = b"newsetl.index_scheme"
+SCHEMED_TABLES = ("doc", "hash", "band")  # reject and raw ids do not depend on the hash scheme
+
+
+def scheme_of(params: DedupParams) -> str:
+    """Everything that makes stored keys comparable: change any part and old entries mean something else."""
+    return (
+        f"index-v{INDEX_VERSION}/content=sha256-normalized/words=alnum-lower/shingle={params.shingle_size}"
+        f"/perm={params.num_perm}/bands={params.bands}/seed={params.seed}"
+    )
+
+
+def manifest_table(name: str) -> str:
+    return f"index_{name}"
+
+
+def id_keys(ids: Iterable[str]) -> np.ndarray:
+    """The first 64 bits of hex ids (article, content, reject and raw ids are all hex digests)."""
+    prefix = "".join(i[:16] for i in ids)
+    return np.frombuffer(bytes.fromhex(prefix), dtype=">u8").astype(np.uint64)
+
+
+@dataclass(frozen=True)
+class IndexFiles:
+    """The committed index files of each table, and the schemes of the manifests that wrote them."""
+
+    files: dict[str, list[str]]
+    schemes: frozenset[str]
+
+    def of(self, name: str) -> list[str]:
+        return self.files.get(name, [])
+
+
+def committed_index(storage: Storage) -> IndexFiles:
+    added: dict[str, tuple[str, str]] = {}  # path -> (table, scheme)
+    removed: set[str] = set()
+    for manifest in manifests(storage):
+        for entry in manifest.get("files", []):
+            if str(entry["table"]).startswith("index_"):
+                added[str(entry["path"])] = (str(entry["table"])[6:], str(manifest.get("index_scheme", "")))
+        removed.update(str(p) for p in manifest.get("removed", []))
+    files: dict[str, list[str]] = {name: [] for name in INDEX_TABLES}
+    schemes: set[str] = set()
+    for path in sorted(set(added) - removed):
+        table, scheme = added[path]
+        files.setdefault(table, []).append(path)
+        if table in SCHEMED_TABLES:
+            schemes.add(scheme)
+    return IndexFiles(files, frozenset(schemes))
+
+
+def check_scheme(storage: Storage, params: DedupParams, has_articles: bool) -> None:
+    """Refuse (before anything is written) to mix index entries of two hash schemes, or to run without one."""
+    index = committed_index(storage)
+    wanted = scheme_of(params)
+    others = sorted(index.schemes - {wanted})
+    if others:
+        raise ConfigError(
+            f"the dedup index of {storage.uri} was built with {', '.join(others)} but this run uses {wanted}. "
+            "Run with the index's dedup settings, or rebuild the index for the new ones: "
+            "`newsetl reindex DEST` with the same --shingle-size/--num-perm/--bands options"
+        )
+    if has_articles and not index.of("doc"):
+        raise ConfigError(
+            f"{storage.uri} holds articles but no dedup index (written by an older newsetl): "
+            "run `newsetl reindex DEST` once to build it"
+        )
+
+
+def write_postings(storage: Storage, name: str, table: pa.Table, run_id: str, part: int, scheme: str) -> WrittenFile:
+    """Stage one sorted postings file of table `name` for the run; the manifest will list it."""
+    schema = INDEX_TABLES[name].with_metadata({SCHEME_METADATA: scheme.encode()})
+    if "scheme" in schema.names and "scheme" not in table.column_names:
+        table = table.append_column("scheme", pa.array([scheme] * table.num_rows, pa.string()))
+    ordered = table.select(schema.names).sort_by([("key", "ascending")]).cast(schema)
+    final = f"{INDEX_ROOT}/{name}/part-{run_id}-{part:05d}.parquet"
+    size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=ROW_GROUP_ROWS)
+    return WrittenFile(manifest_table(name), final, ordered.num_rows, size)
+
+
+def lookup(
+    storage: Storage, files: Sequence[str], keys: np.ndarray, columns: list[str], scheme: str | None
+) -> pa.Table:
+    """Rows of the postings `files` whose key is one of `keys` (with `key` first, then `columns`).
+
+    `scheme` is checked against each file's; None for tables whose keys do not depend on it (ids)."""
+    wanted = np.unique(np.asarray(keys, dtype=np.uint64))
+    names = ["key", *columns]
+    found: list[pa.Table] = []
+    for path in files if len(wanted) else []:
+        with storage.parquet_file(path) as parquet:
+            stored = (parquet.schema_arrow.metadata or {}).get(SCHEME_METADATA, b"").decode()
+            if scheme is not None and stored != scheme:
+                raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
+            groups = [g for g in range(parquet.metadata.num_row_groups) if _may_hold(parquet.metadata, g, wanted)]
+            for first in range(0, len(groups), _READ_GROUPS):
+                chunk = parquet.read_row_groups(groups[first : first + _READ_GROUPS], columns=names)
+                hit = np.isin(chunk.column("key").to_numpy(), wanted)
+                if hit.any():
+                    found.append(chunk.filter(pa.array(hit)))
+    if not found:
+        return _empty(names)
+    return pa.concat_tables(found).combine_chunks()
+
+
+def _may_hold(metadata: object, group: int, wanted: np.ndarray) -> bool:
+    stats = metadata.row_group(group).column(0).statistics  # type: ignore[attr-defined]
+    if stats is None or not stats.has_min_max:
+        return True
+    first = int(np.searchsorted(wanted, np.uint64(stats.min), side="left"))
+    return first < len(wanted) and int(wanted[first]) <= int(stats.max)
+
+
+def _empty(names: list[str]) -> pa.Table:
+    fields = {f.name: f for schema in INDEX_TABLES.values() for f in schema}
+    return pa.table({n: pa.array([], fields[n].type) for n in names})
+
+
+def keys_in(table: pa.Table, column: str, ids: Sequence[str]) -> pa.Table:
+    """Rows of a lookup result whose full id matches (a 64-bit key prefix may, very rarely, collide)."""
+    return table.filter(pc.is_in(table.column(column), value_set=pa.array(list(ids), pa.string())))

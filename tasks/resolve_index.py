@@ -1,0 +1,110 @@
+"""The index entries of everything a run writes (schemas.index), staged for its manifest.
+
+Also decides which staged rejects and raw-archive rows are already committed (a rerun writes them once).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tasks.batch import StagedBatch
+from tasks.dedup import band_keys
+from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, write_postings
+from tasks.minhash import DedupParams
+from tasks.protocol import WrittenFile, staging_dir
+from tasks.resolve_texts import agency_own
+from tasks.storage import Storage
+
+
+def index_postings(
+    storage: Storage,
+    index: IndexFiles,
+    staged: list[StagedBatch],
+    keys: pa.Table,
+    decisions: pa.Table,
+    run_id: str,
+    scheme: str,
+    params: DedupParams,
+) -> tuple[int, list[WrittenFile]]:
+    """Stage the run's postings and its repeated reject/raw lists; (rejects already committed, files)."""
+    files: list[WrittenFile] = []
+    action = decisions.column("action")
+    written = pc.not_equal(action, "skip")
+    rows = keys.filter(written)
+    chosen = decisions.filter(written)
+    duplicate_of = chosen.column("duplicate_of")
+    if rows.num_rows:
+        doc = pa.table(
+            {
+                "key": id_keys(rows.column("article_id").to_pylist()),
+                "article_id": rows.column("article_id"),
+                "content_key": id_keys(rows.column("content_hash").to_pylist()),
+                "duplicate_of": duplicate_of,
+                "cluster_id": chosen.column("cluster_id"),
+                "published_at": rows.column("published_at"),
+                "agency_own": pa.array(agency_own(rows), pa.bool_()),
+                "word_count": rows.column("word_count"),
+                "published_date": rows.column("published_date"),
+                "run_id": pa.array([run_id] * rows.num_rows, pa.string()),
+            }
+        )
+        files.append(write_postings(storage, "doc", doc, run_id, 0, scheme))
+        centre = pc.coalesce(duplicate_of, rows.column("article_id"))
+        hashes = pa.table(
+            {"key": doc.column("content_key"), "content_hash": rows.column("content_hash"), "article_id": centre}
+        )
+        files.append(write_postings(storage, "hash", _first_per(hashes, "content_hash"), run_id, 0, scheme))
+        articles = rows.filter(
+            pc.and_(pc.is_null(duplicate_of), pc.greater_equal(rows.column("word_count"), params.min_shingles))
+        )
+        if articles.num_rows:
+            sigs = np.asarray(articles.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
+            bands = band_keys(sigs, params)
+            docs = np.repeat(id_keys(articles.column("article_id").to_pylist()), params.bands)
+            band = pa.table({"key": bands.reshape(-1), "doc": docs})
+            files.append(write_postings(storage, "band", band, run_id, 0, scheme))
+
+    reject_ids = sorted(
+        {r for b in staged for r in storage.read_parquet(b.rejects_path, ["reject_id"]).column("reject_id").to_pylist()}
+    )
+    old_rejects = _known(storage, index.of("reject"), "reject_id", reject_ids)
+    _write_ids(storage, f"{staging_dir(run_id)}/repeated-rejects.parquet", "reject_id", sorted(old_rejects))
+    new_rejects = [r for r in reject_ids if r not in old_rejects]
+    if new_rejects:
+        table = pa.table({"key": id_keys(new_rejects), "reject_id": pa.array(new_rejects, pa.string())})
+        files.append(write_postings(storage, "reject", table, run_id, 0, scheme))
+
+    raw_ids = sorted(
+        {
+            r
+            for b in staged
+            if b.raw_path
+            for r in storage.read_parquet(b.raw_path, ["raw_id"]).column("raw_id").to_pylist()
+        }
+    )
+    old_raw = _known(storage, index.of("raw"), "raw_id", raw_ids)
+    _write_ids(storage, f"{staging_dir(run_id)}/repeated-raw.parquet", "raw_id", sorted(old_raw))
+    new_raw = [r for r in raw_ids if r not in old_raw]
+    if new_raw:
+        table = pa.table({"key": id_keys(new_raw), "raw_id": pa.array(new_raw, pa.string())})
+        files.append(write_postings(storage, "raw", table, run_id, 0, scheme))
+    return len(old_rejects), files
+
+
+def _known(storage: Storage, files: list[str], column: str, ids: list[str]) -> set[str]:
+    found = keys_in(lookup(storage, files, id_keys(ids), [column], None), column, ids)
+    return set(found.column(column).to_pylist())
+
+
+def _write_ids(storage: Storage, path: str, column: str, ids: list[str]) -> None:
+    storage.write_parquet(path, pa.table({column: pa.array(ids, pa.string())}))
+
+
+def _first_per(table: pa.Table, column: str) -> pa.Table:
+    values = table.column(column).to_pylist()
+    seen: dict[str, int] = {}
+    for i, v in enumerate(values):
+        seen.setdefault(v, i)
+    return table.take(pa.array(sorted(seen.values()), pa.int64()))
