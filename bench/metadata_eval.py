@@ -7,6 +7,7 @@ Data sets (folders of the shared corpora; a missing one is listed as skipped, ne
   mozilla      Mozilla Readability news pages: title, byline, publishedTime, lang, siteName (40 pages)
   giveme       Giveme5W1H news-please records through our JSON reader (383 + 96 records)
   licences     trafilatura eval subset: annotated page licences (82 pages)
+  titles       trafilatura eval subset: annotated page titles (81 pages; labels made with trafilatura as target)
   quotes       our hand labels of direct quotes in Giveme5W1H articles (tests/fixtures/giveme_quotes.json)
   sample       our bundled sample set (flows/sample_data) against its labels (tests/fixtures/sample_labels.json)
 
@@ -28,7 +29,13 @@ from pathlib import Path
 from tasks.metadata_corpora import GIVEME, MOZILLA, REUTERS, TRAFILATURA, reuters_stories
 from tasks.metadata_floors import FLOORS, TARGETS
 from tasks.metadata_geo import country_of_place
-from tasks.metadata_pages import giveme_scores, mozilla_scores, sample_scores, trafilatura_licence_scores
+from tasks.metadata_pages import (
+    giveme_scores,
+    mozilla_scores,
+    sample_scores,
+    trafilatura_licence_scores,
+    trafilatura_title_scores,
+)
 from tasks.metadata_quotes_eval import QUOTE_LABELS, quote_scores
 from tasks.metadata_scores import Score, reuters_entity_scores, score_datelines
 
@@ -47,6 +54,7 @@ SUITES: dict[str, tuple[str, Callable[[Path], list[Score]]]] = {
     "mozilla": (MOZILLA, mozilla_scores),
     "giveme": (GIVEME, giveme_scores),
     "licences": (TRAFILATURA, trafilatura_licence_scores),
+    "titles": (TRAFILATURA, trafilatura_title_scores),
     "quotes": (GIVEME, lambda root: quote_scores(root, QUOTE_LABELS)),
     "sample": ("", lambda root: sample_scores(SAMPLE_DIR, SAMPLE_LABELS)),
 }

@@ -7,6 +7,7 @@ from its own words (titles, organization words, gazetteer) and a few characters 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tasks.gazetteer import (
@@ -22,6 +23,7 @@ from tasks.gazetteer import (
     ROLE_NOUNS,
     TITLE_HEADS,
 )
+from tasks.metadata_geo import canonical_city, country_of_place, is_region, with_countries
 from tasks.metadata_roles import title_as_written
 from tasks.names import (
     AFTER_APPOSITIVE,
@@ -41,6 +43,12 @@ from tasks.names import (
     is_name_word,
     resolve_mentions,
 )
+
+# A city the word lists do not know is taken from the gazetteer only where the text uses it as a place:
+# after a lowercase preposition of place ("in Lodz", "near Porto Alegre") or before its state or country ("Akron,
+# Ohio"). Alone, "Reading", "Mobile" or "Split" are words first.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|across)\s$")
+_PLACE_AFTER = re.compile(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ class _Scan:
         if has_connector:
             self._split_at_connectors(tokens, start)
             return
-        if self._contextual_person(tokens, name, start, end):
+        if self._contextual_person(tokens, name, start, end) or self._gazetteer_city(name, start, end):
             return
         self._places_inside(tokens)
 
@@ -114,8 +122,8 @@ class _Scan:
         place = canonical_place(token) or DEMONYMS.get(token)
         if place:
             self.places.setdefault(place, None)
-        else:
-            self._contextual_person([token], token, start, end)
+        elif not self._contextual_person([token], token, start, end):
+            self._gazetteer_city(token, start, end)
 
     def _org(self, name: str, start: int, end: int) -> None:
         self.orgs.setdefault(name, None)
@@ -214,6 +222,20 @@ class _Scan:
             self.cited.setdefault(name, None)
         return True
 
+    def _gazetteer_city(self, name: str, start: int, end: int) -> bool:
+        city = canonical_city(name)
+        if city is None:
+            return False
+        if self.text.startswith(("'s", "’s"), end):
+            return False  # "in Holiday's capital": a company's name
+        after = _PLACE_AFTER.match(self.text, end)
+        region = after.group(1) if after else ""
+        in_region = is_region(region) and country_of_place(region) == country_of_place(city)
+        if not in_region and _PLACE_BEFORE.search(self.text, max(0, start - 9), start) is None:
+            return False
+        self.places.setdefault(city, None)
+        return True
+
     def _places_inside(self, tokens: list[str]) -> None:
         if len(tokens) == 1:
             place = canonical_place(tokens[0]) or DEMONYMS.get(tokens[0])
@@ -255,7 +277,7 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
         scan.orgs.pop(name, None)
     return Entities(
         persons=tuple(persons),
-        places=tuple(scan.places),
+        places=tuple(with_countries(list(scan.places))),  # "Tokyo" brings "Japan"
         organizations=tuple(scan.orgs),
         cited_sources=tuple(scan.cited),
         mentions=tuple(mentions),

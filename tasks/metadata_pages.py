@@ -142,6 +142,17 @@ def licence_scores(pages: Iterable[LabelledPage], dataset: str, html_scan: bool 
     ]
 
 
+def trafilatura_title_scores(root: Path) -> list[Score]:
+    """Titles of the trafilatura subset's pages through the pipeline. Its labels were made with trafilatura
+    as the target tool (corpus README): a second view of the title rules next to Readability's labels, with
+    the opposite bias (trafilatura drops site names, Readability keeps those its metadata gives)."""
+    pairs = []
+    for page in trafilatura_pages(root):
+        row = article_row(page.name, "html", page.html)
+        pairs.append((row, {"title": page.labels.get("title") or None}))
+    return [score for score in field_scores(pairs, "trafilatura_eval_subset") if score.field == "title"]
+
+
 def trafilatura_licence_scores(root: Path) -> list[Score]:
     pages = list(trafilatura_pages(root))
     dataset = "trafilatura_eval_subset"

@@ -22,7 +22,7 @@ from tasks.metadata_corpora import (
 )
 from tasks.metadata_floors import FLOORS
 from tasks.metadata_geo import country_of_place
-from tasks.metadata_pages import giveme_scores, mozilla_scores, trafilatura_licence_scores
+from tasks.metadata_pages import giveme_scores, mozilla_scores, trafilatura_licence_scores, trafilatura_title_scores
 from tasks.metadata_quotes_eval import QUOTE_LABELS, load_labels, quote_scores
 from tasks.metadata_scores import Score, reuters_entity_scores, score_datelines
 
@@ -68,7 +68,13 @@ def test_reuters_people_places_orgs_recall(reuters: list[ReutersStory]) -> None:
 
 def test_mozilla_title_authors_dates_language_publisher(corpora: Path) -> None:
     scores = mozilla_scores(_folder(corpora, MOZILLA))
-    _assert_floors(scores, {f"{field} / mozilla_readability" for field in ("title", "authors", "published_at")})
+    fields = ("title", "title, site name dropped from label", "authors", "published_at")
+    _assert_floors(scores, {f"{field} / mozilla_readability" for field in fields})
+
+
+def test_trafilatura_titles(corpora: Path) -> None:
+    scores = trafilatura_title_scores(_folder(corpora, TRAFILATURA))
+    _assert_floors(scores, {"title / trafilatura_eval_subset"})
 
 
 def test_giveme_fields_reach_the_row(corpora: Path) -> None:
@@ -78,7 +84,15 @@ def test_giveme_fields_reach_the_row(corpora: Path) -> None:
 
 def test_licences_and_none_invented(corpora: Path) -> None:
     scores = trafilatura_licence_scores(_folder(corpora, TRAFILATURA))
-    _assert_floors(scores, {"license / trafilatura_eval_subset", "license: none invented / trafilatura_eval_subset"})
+    _assert_floors(
+        scores,
+        {
+            "license / trafilatura_eval_subset",
+            "license: none invented / trafilatura_eval_subset",
+            "license + HTML scan / trafilatura_eval_subset",
+            "license: none invented + HTML scan / trafilatura_eval_subset",
+        },
+    )
 
 
 def test_quotes_against_hand_labels(corpora: Path) -> None:

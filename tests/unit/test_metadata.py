@@ -57,6 +57,12 @@ def _meta(body: str, **kwargs: object) -> Metadata:
         ("Released under CC0", "CC0-1.0"),
         # A port SPDX does not list falls back to the generic licence of that version.
         ("CC BY-SA 3.0 CH", "CC-BY-SA-3.0"),
+        # German licence names, as ported licences are written on German sites.
+        ("Creative Commons Namensnennung - Keine Bearbeitung 3.0 Deutschland Lizenz", "CC-BY-ND-3.0-DE"),
+        ("Creative Commons Namensnennung und Weitergabe unter gleichen Bedingungen 4.0", "CC-BY-SA-4.0"),
+        ("Creative Commons Namensnennung-Nicht kommerziell 3.0", "CC-BY-NC-3.0"),
+        ("Creative Commons BY-NC-SA 4.0", "CC-BY-NC-SA-4.0"),
+        ("Public Domain Mark", "CC-PDM-1.0"),
     ],
 )
 def test_license_from_text_maps_to_spdx(text: str, expected: str) -> None:
@@ -69,13 +75,29 @@ def test_license_from_text_maps_to_spdx(text: str, expected: str) -> None:
         "(c) 2026 Reuters. All rights reserved.",
         "Copyright 2026 The Associated Press. This material may not be published.",
         "(Reporting by Jane Doe; Editing by Mark Black)",
-        "Licensed under CC BY-SA",  # no version: an SPDX id would have to be invented
+        "cc by email to the desk",  # lowercase and versionless: an abbreviation, not a licence
+        "Creative Commons by the author's own admission",
         "This article is published under a Creative Commons licence.",
         "",
     ],
 )
 def test_license_from_text_never_invents_one(text: str) -> None:
     assert license_from_text(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # No version stated: the current version, 4.0 ...
+        ("Licensed under CC BY-SA", "CC-BY-SA-4.0"),
+        ("This blog is published under Creative Commons (BY-NC-ND).", "CC-BY-NC-ND-4.0"),
+        ("Copyleft 2020 Jane Doe, CC-BY", "CC-BY-4.0"),
+        # ... unless the same text states the version of those elements elsewhere.
+        ("Texts CC BY-NC, see creativecommons.org/licenses/by-nc/2.0/ for the terms", "CC-BY-NC-2.0"),
+    ],
+)
+def test_license_without_a_version_takes_the_stated_or_current_one(text: str, expected: str) -> None:
+    assert license_from_text(text) == expected
 
 
 def test_license_prefers_hint_then_first_credit_line() -> None:

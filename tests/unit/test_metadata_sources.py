@@ -57,6 +57,56 @@ def test_licences_of_scripts_and_stylesheets_are_not_the_page_licence() -> None:
     assert license_from_html(html) is None
 
 
+def _page(body: str, footer: str = "") -> str:
+    return "<html><body>" + body + "<p>Some running text of the story.</p>" * 40 + footer + "</body></html>"
+
+
+def test_licence_rel_link_inside_an_image_caption_is_the_photo_licence() -> None:
+    caption = (
+        '<figure><img src="chart.png"><figcaption>A chart. <a rel="license" '
+        'href="https://creativecommons.org/licenses/by-sa/2.0/">CC BY-SA 2.0</a></figcaption></figure>'
+    )
+    footer = '<footer>Texts here: <a href="https://creativecommons.org/licenses/by-nc-sa/4.0/">BY-NC-SA</a></footer>'
+    assert license_from_html(_page(caption, footer)) == "CC-BY-NC-SA-4.0"
+    assert license_from_html(_page(caption)) is None
+
+
+def test_licence_the_last_notice_wins_over_a_gallery_of_licences() -> None:
+    # A page explaining licences shows every badge; the notice about the site's own content comes last.
+    gallery = "".join(
+        f'<p><a href="https://creativecommons.org/licenses/{kind}/4.0/"><img src="{kind}.png"></a></p>'
+        for kind in ("by-sa", "by-nc", "by-nd")
+    )
+    notice = (
+        "<p>Unless otherwise noted, content on this site is "
+        '<a href="https://creativecommons.org/licenses/by/4.0/">CC BY</a></p>'
+    )
+    page = "<html><body>" + gallery + "<p>text</p>" * 5 + notice + "</body></html>"
+    assert license_from_html(page) == "CC-BY-4.0"
+
+
+def test_licence_notice_in_the_first_half_counts_when_it_reads_as_one() -> None:
+    notice = (
+        '<div class="license">Licensed under '
+        '<a href="https://creativecommons.org/licenses/by-nc-nd/4.0/legalcode">CC BY NC ND</a></div>'
+    )
+    badge = '<a href="https://creativecommons.org/licenses/by-sa/3.0/de/"><img src="badge.png" alt="cc"></a>'
+    assert license_from_html(_page(notice)) == "CC-BY-NC-ND-4.0"
+    assert license_from_html(_page(badge)) == "CC-BY-SA-3.0-DE"  # a licence badge: a link wrapping its image
+
+
+def test_licence_photo_credit_is_not_the_page_licence() -> None:
+    credit = '<p>Photo: J. Doe | <a href="https://creativecommons.org/licenses/by/2.0/">CC-BY</a></p>'
+    assert license_from_html("<html><body>" + "<p>text</p>" * 40 + credit + "</body></html>") is None
+
+
+def test_licence_versionless_footer_takes_the_version_of_a_link_on_the_page() -> None:
+    footer = "<footer>This site is published under Creative Commons BY-SA.</footer>"
+    link = '<p>See <a href="https://creativecommons.org/licenses/by-sa/3.0/">the terms</a>.</p>'
+    assert license_from_html(_page("", link + footer)) == "CC-BY-SA-3.0"
+    assert license_from_html(_page("", footer)) == "CC-BY-SA-4.0"
+
+
 @pytest.mark.parametrize(
     ("given", "name"),
     [
