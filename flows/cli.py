@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="verified similarity that makes a near duplicate (default 0.7)",
     )
+    run.add_argument(
+        "--window-days",
+        type=float,
+        default=None,
+        help="only compare copies published within this many days of each other (default: any dates)",
+    )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     cli_fetch.add_fetch_options(run)
     cli_dataset.add_scheme_options(run)
@@ -69,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         dedup: dict[str, Any] = cli_dataset.scheme_options(args)
         if args.near_threshold is not None:
             dedup["threshold"] = args.near_threshold
+        if args.window_days is not None:
+            dedup["window_days"] = args.window_days
         fetch_values = cli_fetch.fetch_config(args)
         config = load_config(
             sources=fetch_values.pop("sources"),

@@ -11,6 +11,7 @@ from flows.ingest import thread_runner
 from flows.pipeline import held_dest, new_run_id
 from tasks.commit import commit_run_task, files_for_manifest
 from tasks.compact import DEFAULT_TARGET_BYTES, merge_group_task, plan_compaction
+from tasks.dedup_index import committed_index
 from tasks.storage import Dest, Storage
 from tasks.storage_options import S3Options
 
@@ -45,6 +46,9 @@ def compact(
             "files": files_for_manifest(merged),
             "removed": sorted(p for g in groups for p in g.paths),
         }
+        schemes = committed_index(Storage.open(target)).schemes
+        if schemes:  # merged index files keep the scheme they were built with
+            summary["index_scheme"] = min(schemes)
         if groups:  # nothing to merge: commit nothing, so reruns leave no trace
             lease.check()
             commit_run_task(target, summary)

@@ -138,7 +138,11 @@ def cluster(
     node_texts = [texts[p] if p < n else prior.texts[p - n] for p in paired]
     sets = dict(zip(paired, shingle_sets(node_texts, params.shingle_size), strict=True))
 
+    window = params.window_days * 86400.0 if params.window_days is not None else None
+
     def score(a: int, b: int) -> tuple[str, float] | None:
+        if window is not None and abs(keys[a][1] - keys[b][1]) > window and not (keys[a][0] or keys[b][0]):
+            return None  # published too far apart (undated articles have no distance)
         if (min(a, b), max(a, b)) in exact_pairs:
             return ("exact", 1.0)
         member, centre = sets[a], sets[b]

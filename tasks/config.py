@@ -34,6 +34,7 @@ class DedupSettings(BaseModel):
     bands: int = Field(default=42, ge=1, le=1024)
     threshold: float = Field(default=0.7, gt=0.0, le=1.0)
     min_shingles: int = Field(default=10, ge=1)
+    window_days: float | None = Field(default=None, gt=0, description="Compare only copies published this close")
 
     @model_validator(mode="after")
     def _bands_fit(self) -> DedupSettings:

@@ -46,6 +46,9 @@ class DedupParams:
     threshold: float = 0.7
     min_shingles: int = 10
     seed: int = 1
+    # Only copies published within this many days of each other are compared (None: any dates). Undated
+    # articles are always compared. A window keeps a story re-run years later apart from its first telling.
+    window_days: float | None = None
 
     def validate(self) -> None:
         if self.shingle_size < 1:
@@ -61,6 +64,8 @@ class DedupParams:
             raise ValueError(f"threshold must be in (0, 1] (got {self.threshold})")
         if self.min_shingles < 1:
             raise ValueError(f"min_shingles must be at least 1 (got {self.min_shingles})")
+        if self.window_days is not None and self.window_days <= 0:
+            raise ValueError(f"window_days must be positive (got {self.window_days})")
         if not 0 <= self.seed <= MASK64:
             raise ValueError(f"seed must be in [0, 2**64) (got {self.seed})")
 

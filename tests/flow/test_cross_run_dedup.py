@@ -146,3 +146,28 @@ def test_a_changed_hash_scheme_fails_fast_until_the_index_is_rebuilt(two_runs: A
     assert query(dest, f"SELECT duplicate_of, method FROM duplicates WHERE run_id = '{three['run_id']}'") == [
         (ids["port-original"], "near")  # found through the rebuilt index's 64-permutation band keys
     ]
+
+
+def test_compaction_merges_the_index_and_lookups_still_find_the_original(tmp_path: Path) -> None:
+    from flows.compact import compact
+    from tasks.dedup_index import committed_index
+
+    dest = tmp_path / "dest"
+    days = [
+        {"port-original": (PORT_STRIKE, T0, "Northwire")},
+        {"railway": (RAILWAY, T0 + timedelta(days=1), "Railwire")},
+        {"other": (PORT_STRIKE_OTHER_OUTLET, T0 + timedelta(days=1), "Bay Gazette")},
+    ]
+    for n, items in enumerate(days):
+        ingest(load_config(sources=[str(write_items(tmp_path / f"day{n}", items))], dest=str(dest)))
+    storage = Storage.open(str(dest))
+    assert len(committed_index(storage).of("band")) == 3
+    compact(str(dest))
+    index = committed_index(storage)
+    assert [len(index.of(t)) for t in ("doc", "hash", "band", "raw")] == [1, 1, 1, 1]
+    later = write_items(
+        tmp_path / "day9", {"port-trim": (trimmed(PORT_STRIKE, 0.6), T0 + timedelta(days=5), "Isle Post")}
+    )
+    ingest(load_config(sources=[str(later)], dest=str(dest)))
+    ids = ids_by_url(dest)
+    assert query(dest, "SELECT article_id, duplicate_of FROM duplicates") == [(ids["port-trim"], ids["port-original"])]

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from flows.ingest import ingest
-from schemas import ARTICLES, DUPLICATES, REJECTS
+from schemas import ARTICLES, DUPLICATES, REJECTS, SCHEMA_VERSION
 from tasks.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -159,7 +159,7 @@ def test_manifest_records_the_run(sample_run: tuple[Path, dict[str, Any], dict[s
     dest, summary, _ = sample_run
     manifest = json.loads((dest / "_runs" / f"{summary['run_id']}.json").read_text())
     assert manifest["counts"] == summary["counts"]
-    assert manifest["config_hash"] and manifest["code_version"] and manifest["schema_version"] == 2
+    assert manifest["config_hash"] and manifest["code_version"] and manifest["schema_version"] == SCHEMA_VERSION
     listed = {f["path"] for f in manifest["files"]}
     on_disk = {str(p.relative_to(dest)) for p in dest.rglob("*.parquet") if summary["run_id"] in p.name}
     assert listed == on_disk

@@ -131,3 +131,15 @@ def test_clustering_does_not_depend_on_input_order() -> None:
         random.Random(seed).shuffle(order)
         shuffled = run([texts[i] for i in order], [items[i] for i in order], centre_texts, centres)
         assert shuffled == expected
+
+
+def test_a_date_window_keeps_a_story_retold_years_later_apart() -> None:
+    params = DedupParams(window_days=30)
+    text = mistyped(PORT_STRIKE, 0.02, seed=4)
+    later = [item("years-later", text, T0 + timedelta(days=800)), item("next-week", text + " ", T0 + timedelta(days=7))]
+    texts = [text, text + " "]
+    prior = prior_for(later, texts, [centre("orig", PORT_STRIKE, T0)], [PORT_STRIKE])
+    result = cluster(later, texts, signatures(texts, params), params, prior)
+    assert [(d.article_id, d.duplicate_of) for d in result.decisions] == [("next-week", "orig")]
+    with pytest.raises(ValueError, match="window_days"):
+        DedupParams(window_days=0).validate()
