@@ -45,6 +45,8 @@ INDEX_HASH = pa.schema(
         _field("key", pa.uint64(), _KEY + " The first 64 bits of content_hash.", False),
         _field("content_hash", pa.string(), "Content hash of a committed article or duplicate.", False),
         _field("article_id", pa.string(), "The cluster centre (an article) this exact text belongs to.", False),
+        _field("method", pa.string(), "'exact' for an article's own text, else the duplicate's method.", False),
+        _field("similarity", pa.float64(), "1.0 for an article's own text, else the duplicate's similarity.", False),
     ]
 )
 INDEX_BAND = pa.schema(

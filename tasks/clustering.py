@@ -64,7 +64,9 @@ class Prior:
 
     centres: Sequence[Centre] = ()
     texts: Sequence[str] = ()  # texts of the centres, same order (read lazily)
-    exact: dict[str, int] = field(default_factory=dict)  # content_hash -> centre index
+    # content_hash -> (centre index, method, similarity): a committed duplicate's text leads to its centre with
+    # the duplicate's own method and similarity, an article's text to itself with ("exact", 1.0)
+    exact: dict[str, tuple[int, str, float]] = field(default_factory=dict)
     pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))  # (item, centre) LSH
 
 
@@ -112,13 +114,14 @@ def cluster(
         if first != node:
             exact_members.append((node, first))
     partners: dict[int, set[int]] = {}  # node -> nodes it may match (exact or LSH candidates)
-    exact_pairs: set[tuple[int, int]] = set()
+    exact_pairs: dict[tuple[int, int], tuple[str, float]] = {}
     for content_hash, node in representative.items():
         if content_hash in prior.exact:
-            other = n + prior.exact[content_hash]
+            centre_index, method, similarity = prior.exact[content_hash]
+            other = n + centre_index
             partners.setdefault(node, set()).add(other)
             partners.setdefault(other, set()).add(node)
-            exact_pairs.add((min(node, other), max(node, other)))
+            exact_pairs[(min(node, other), max(node, other))] = (method, similarity)
     eligible = sorted(
         (i for i in representative.values() if items[i].text_length >= params.min_shingles), key=rank.__getitem__
     )
@@ -144,7 +147,7 @@ def cluster(
         if window is not None and abs(keys[a][1] - keys[b][1]) > window and not (keys[a][0] or keys[b][0]):
             return None  # published too far apart (undated articles have no distance)
         if (min(a, b), max(a, b)) in exact_pairs:
-            return ("exact", 1.0)
+            return exact_pairs[(min(a, b), max(a, b))]
         member, centre = sets[a], sets[b]
         if min(len(member), len(centre)) < params.min_shingles:
             return None
@@ -183,7 +186,9 @@ def cluster(
 
     decisions = [Decision(items[m].article_id, article(c), method, s) for m, (c, method, s) in joined.items()]
     for member, first in exact_members:
-        decisions.append(Decision(items[member].article_id, article(centre_of(first)), "exact", 1.0))
+        # An exact copy of a copy is as similar to the original as that copy is.
+        method, similarity = joined[first][1:] if first in joined else ("exact", 1.0)
+        decisions.append(Decision(items[member].article_id, article(centre_of(first)), method, similarity))
     cluster_of = {items[i].article_id: cluster_id(centre_of(i)) for i in range(n)}
     for member, first in exact_members:
         cluster_of[items[member].article_id] = cluster_id(centre_of(first))

@@ -31,7 +31,15 @@ _ARTICLE_COLUMNS = [
     "word_count",
     "cluster_id",
 ]
-_DUPLICATE_COLUMNS = ["article_id", "content_hash", "duplicate_of", "cluster_id", "published_at"]
+_DUPLICATE_COLUMNS = [
+    "article_id",
+    "content_hash",
+    "duplicate_of",
+    "cluster_id",
+    "published_at",
+    "method",
+    "similarity",
+]
 
 
 def rebuild_index(storage: Storage, run_id: str, params: DedupParams) -> list[WrittenFile]:
@@ -43,9 +51,7 @@ def rebuild_index(storage: Storage, run_id: str, params: DedupParams) -> list[Wr
         cluster = pc.coalesce(table.column("cluster_id"), ids)  # files older than schema v3 have none
         doc = _doc_rows(table, dates, None, cluster, agency_own(table), table.column("word_count"), run_id)
         files.append(write_postings(storage, "doc", doc, run_id, part, scheme))
-        hashes = pa.table(
-            {"key": doc.column("content_key"), "content_hash": table.column("content_hash"), "article_id": ids}
-        )
+        hashes = _hash_rows(doc, table, ids, pa.array(["exact"] * table.num_rows), pa.array([1.0] * table.num_rows))
         files.append(write_postings(storage, "hash", hashes, run_id, part, scheme))
         eligible = table.filter(pc.greater_equal(table.column("word_count"), params.min_shingles))
         if eligible.num_rows:
@@ -61,9 +67,7 @@ def rebuild_index(storage: Storage, run_id: str, params: DedupParams) -> list[Wr
         zeros = pa.array(np.zeros(table.num_rows, dtype=np.int32))
         doc = _doc_rows(table, dates, canonical, cluster, [False] * table.num_rows, zeros, run_id)
         files.append(write_postings(storage, "doc", doc, run_id, part, scheme))
-        hashes = pa.table(
-            {"key": doc.column("content_key"), "content_hash": table.column("content_hash"), "article_id": canonical}
-        )
+        hashes = _hash_rows(doc, table, canonical, table.column("method"), table.column("similarity"))
         files.append(write_postings(storage, "hash", hashes, run_id, part, scheme))
         part += 1
     for name, column in (("reject", "reject_id"), ("raw", "raw_id")):
@@ -76,6 +80,18 @@ def rebuild_index(storage: Storage, run_id: str, params: DedupParams) -> list[Wr
             )
             part += 1
     return files
+
+
+def _hash_rows(doc: pa.Table, table: pa.Table, centre: object, method: object, similarity: object) -> pa.Table:
+    return pa.table(
+        {
+            "key": doc.column("content_key"),
+            "content_hash": table.column("content_hash"),
+            "article_id": centre,
+            "method": method,
+            "similarity": similarity,
+        }
+    )
 
 
 def _doc_rows(

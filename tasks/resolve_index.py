@@ -53,7 +53,13 @@ def index_postings(
         files.append(write_postings(storage, "doc", doc, run_id, 0, scheme))
         centre = pc.coalesce(duplicate_of, rows.column("article_id"))
         hashes = pa.table(
-            {"key": doc.column("content_key"), "content_hash": rows.column("content_hash"), "article_id": centre}
+            {
+                "key": doc.column("content_key"),
+                "content_hash": rows.column("content_hash"),
+                "article_id": centre,
+                "method": pc.coalesce(chosen.column("method"), pa.scalar("exact")),
+                "similarity": pc.coalesce(chosen.column("similarity"), pa.scalar(1.0)),
+            }
         )
         files.append(write_postings(storage, "hash", _first_per(hashes, "content_hash"), run_id, 0, scheme))
         articles = rows.filter(

@@ -84,13 +84,17 @@ def load_prior(
         return Prior()
     unique_hashes = sorted(set(hashes))
     hash_rows = keys_in(
-        lookup(storage, index.of("hash"), id_keys(unique_hashes), ["content_hash", "article_id"], scheme),
+        lookup(
+            storage,
+            index.of("hash"),
+            id_keys(unique_hashes),
+            ["content_hash", "article_id", "method", "similarity"],
+            scheme,
+        ),
         "content_hash",
         unique_hashes,
     )
-    exact_centre = dict(
-        zip(hash_rows.column("content_hash").to_pylist(), hash_rows.column("article_id").to_pylist(), strict=True)
-    )
+    exact_centre = {r["content_hash"]: (r["article_id"], r["method"], r["similarity"]) for r in hash_rows.to_pylist()}
 
     rows = np.flatnonzero(near_eligible)
     bands = band_keys(sigs[rows], params) if len(rows) else np.zeros((0, params.bands), dtype=np.uint64)
@@ -98,7 +102,7 @@ def load_prior(
     pair_keys = band_rows.column("key").to_numpy()
     pair_docs = band_rows.column("doc").to_numpy()
 
-    docs = np.unique(np.concatenate([pair_docs, id_keys(sorted(set(exact_centre.values())))]))
+    docs = np.unique(np.concatenate([pair_docs, id_keys(sorted({a for a, _, _ in exact_centre.values()}))]))
     doc_rows = lookup(storage, index.of("doc"), docs, _DOC_COLUMNS, scheme)
     doc_rows = doc_rows.filter(pc.is_null(doc_rows.column("duplicate_of")))  # only articles are centres
     doc_rows = doc_rows.sort_by([("article_id", "ascending")])
@@ -107,7 +111,7 @@ def load_prior(
         for r in doc_rows.select(["article_id", "published_at", "word_count", "agency_own", "cluster_id"]).to_pylist()
     ]
     position = {c.article_id: i for i, c in enumerate(centres)}
-    exact = {h: position[a] for h, a in exact_centre.items() if a in position}
+    exact = {h: (position[a], method, sim) for h, (a, method, sim) in exact_centre.items() if a in position}
 
     # Which run article holds each matched band key: sort the run's keys once, then search.
     flat = bands.reshape(-1)

@@ -48,7 +48,7 @@ def prior_for(items: list[Candidate], texts: list[str], centres: list[Centre], c
         for c in range(len(centres))
         if np.intersect1d(item_keys[i], centre_keys[c]).size
     ]
-    hashes = {hashlib.sha256(t.encode()).hexdigest(): c for c, t in enumerate(centre_texts)}
+    hashes = {hashlib.sha256(t.encode()).hexdigest(): (c, "exact", 1.0) for c, t in enumerate(centre_texts)}
     return Prior(centres, centre_texts, hashes, np.array(pairs, dtype=np.int64).reshape(-1, 2))
 
 
@@ -143,3 +143,16 @@ def test_a_date_window_keeps_a_story_retold_years_later_apart() -> None:
     assert [(d.article_id, d.duplicate_of) for d in result.decisions] == [("next-week", "orig")]
     with pytest.raises(ValueError, match="window_days"):
         DedupParams(window_days=0).validate()
+
+
+def test_an_exact_copy_of_a_committed_duplicate_keeps_that_duplicate_s_similarity() -> None:
+    trimmed_copy = trimmed(PORT_STRIKE, 0.6)
+    digest = hashlib.sha256(trimmed_copy.encode()).hexdigest()
+    prior = Prior([centre("orig", PORT_STRIKE, T0)], [PORT_STRIKE], {digest: (0, "near", 0.93)})
+    items = [item("again", trimmed_copy, T0 + timedelta(days=3)), item("again-2", trimmed_copy, T0 + timedelta(days=4))]
+    texts = [trimmed_copy, trimmed_copy]
+    result = cluster(items, texts, signatures(texts, PARAMS), PARAMS, prior)
+    assert [(d.article_id, d.duplicate_of, d.method, d.similarity) for d in result.decisions] == [
+        ("again", "orig", "near", 0.93),
+        ("again-2", "orig", "near", 0.93),  # an exact copy of a near copy is as near as it is
+    ]
