@@ -19,9 +19,11 @@ _TITLE_MODIFIERS = PORTFOLIO | word_set(
     "Crown|First|Former|Under|Assistant|Associate|Managing|Interim|Sports|Games|Political|Press|Communications|"
     "Staff|Police|Fire|Army|Navy|Air|Marine|Sergeant|Private|Corporal"
 )
-# Honorifics say nothing about a role.
-_CAPITALIZED_WORD = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w-]*")
+_CAPITALIZED_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w-]*")
+_WORD_BEFORE = re.compile(r"[\w'’-]")
+_WORD_AFTER = re.compile(r"[\w-]")
 _THE_ROLE = re.compile(r"\b[Tt]he ([a-z][a-z-]+)\b")
+# Honorifics say nothing about a role.
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "mr.", "mrs.", "ms.", "mx.", "sir", "dame", "lady", "lord"})
 
 
@@ -46,6 +48,22 @@ def title_as_written(tokens: list[str], index: int, rest: int) -> str | None:
     return " ".join(words) or None
 
 
+def _word_starts(text: str, word: str) -> list[int]:
+    r"""Where `word` stands in `text` as a whole capitalized word: the starts of the matches of
+    `(?<![\w'’-])[A-ZÀ-ÖØ-Þ][\w-]*` equal to it. A few `str.find` calls per name instead of a regex pass
+    that collects every capitalized word of the text (the costliest part of this step before)."""
+    if not _CAPITALIZED_WORD.fullmatch(word):
+        return []
+    starts: list[int] = []
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _WORD_BEFORE.match(text, at - 1)) and not _WORD_AFTER.match(text, end):
+            starts.append(at)
+        at = text.find(word, end)
+    return starts
+
+
 def person_roles(text: str, mentions: tuple[PersonMention, ...]) -> tuple[PersonRole, ...]:
     """One entry per person, in order of first mention."""
     titles: dict[str, str | None] = {}
@@ -54,19 +72,15 @@ def person_roles(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Person
             titles[mention.name] = mention.title
     full_names = FullNames((mention.start, mention.name) for mention in mentions)
     counts = dict.fromkeys(titles, 0)
-    # One pass over the capitalized words of the text; each person then looks up their own words.
-    positions: dict[str, list[int]] = {}
-    for match in _CAPITALIZED_WORD.finditer(text):
-        positions.setdefault(match.group(), []).append(match.start())
     for name in titles:
         words = name.split(" ")
         surname, given = words[-1], words[0]
-        for start in positions.get(given, ()):  # the full name, or a surname-first short form ("Kim", "Hua")
+        for start in _word_starts(text, given):  # the full name, or a surname-first short form ("Kim", "Hua")
             if text.startswith(name, start) or (len(words) > 1 and full_names.resolve(given, start) == name):
                 counts[name] += 1
         if len(words) == 1:
             continue
-        for start in positions.get(surname, ()):  # the surname alone ("Ferreira"), not inside the full name
+        for start in _word_starts(text, surname):  # the surname alone ("Ferreira"), not inside the full name
             inside_full = text.startswith(name, start - len(name) + len(surname))
             if not inside_full and full_names.resolve(surname, start) == name:
                 counts[name] += 1
