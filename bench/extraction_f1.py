@@ -109,20 +109,25 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(load_pages(folder))
     steps: dict[str, list[PageMatch]] = {"extracted": [], "cleaned": [], "body": [], "ours": [], "bare": []}
     rejected = 0
-    started = time.perf_counter()
+    # Only the extraction calls are timed (not reading the pages or scoring): ours is scored four times a page.
+    # bench.html_overhead is the measurement of the cost ratio; this one is a side note.
+    ours_seconds = bare_seconds = 0.0
     for page in pages:
         raw = page.raw_html()
+        started = time.perf_counter()
         text = pipeline_text(raw)
+        ours_seconds += time.perf_counter() - started
         rejected += text.rejected
         steps["extracted"].append(match_page(page.truth, text.extracted))
         steps["cleaned"].append(match_page(page.truth, text.cleaned))
         steps["body"].append(match_page(page.truth, text.body))
         steps["ours"].append(match_page(page.truth, "" if text.rejected else text.body))
-    ours_seconds = time.perf_counter() - started
-    started = time.perf_counter()
     for page in pages:
-        steps["bare"].append(match_page(page.truth, trafilatura_text(page.raw_html())))
-    bare_seconds = time.perf_counter() - started
+        raw = page.raw_html()
+        started = time.perf_counter()
+        bare_text = trafilatura_text(raw)
+        bare_seconds += time.perf_counter() - started
+        steps["bare"].append(match_page(page.truth, bare_text))
     published_texts = reference_output(folder, "trafilatura")
     published = [match_page(page.truth, published_texts.get(page.item_id, "")) for page in pages]
 

@@ -52,8 +52,16 @@ def clean_title(title: str | None, site_name: str | None) -> str | None:
     parts = _TITLE_SEPARATOR.split(title)
     if len(parts) < 2:
         return title
-    for candidate, rest in ((parts[-1], title[: title.rfind(parts[-1])]), (parts[0], title[len(parts[0]) :])):
+    for leading, candidate, rest in (
+        (False, parts[-1], title[: title.rfind(parts[-1])]),
+        (True, parts[0], title[len(parts[0]) :]),
+    ):
         key = candidate.casefold().strip()
         if key and (key == site or site.startswith(key) or key.startswith(site)):
-            return rest.strip(" |-–—:_") or title
+            rest = rest.strip(" |-–—:_")
+            # "Story | Ethify" with the site name guessed as "Story" (trafilatura takes the first part of
+            # <title> when no meta tag names the site): the longer side is the headline, as in choose_headline.
+            if leading and len(candidate.split()) > len(rest.split()):
+                return candidate.strip()
+            return rest or title
     return title

@@ -129,6 +129,12 @@ def test_clean_author(given: str, name: str | None) -> None:
         ("Apple - the new iPhone review", "Samsung", "Apple - the new iPhone review"),
         ("Xbox One X review:  A console that keeps up", None, "Xbox One X review: A console that keeps up"),
         ("  ", "Site", None),
+        # The site name guessed as the title's first part: the longer side is the headline, not the branding.
+        (
+            "Why the harbour ferry fares rose again this winter | Quayside",
+            "Why the harbour ferry fares rose again this winter",
+            "Why the harbour ferry fares rose again this winter",
+        ),
     ],
 )
 def test_clean_title(title: str, site: str | None, expected: str | None) -> None:
