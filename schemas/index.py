@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: hash rows carry the duplicate's method and similarity
 _UTC_US = pa.timestamp("us", tz="UTC")
 _SCHEME = pa.dictionary(pa.int32(), pa.string())
 

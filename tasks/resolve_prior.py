@@ -8,8 +8,9 @@ pair needs verifying.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 import pyarrow as pa
@@ -60,14 +61,32 @@ class CentreTexts(Sequence[str]):
     def _load(self, date: str) -> None:
         if self._files is None:
             self._files = committed_files(self._storage, "articles")
-        wanted = pa.array([i for i, d in zip(self._ids, self._dates, strict=True) if d == date], pa.string())
+        ids = sorted(i for i, d in zip(self._ids, self._dates, strict=True) if d == date)
+        wanted = pa.array(ids, pa.string())
         for path in (p for p in self._files if p.startswith(f"articles/published_date={date}/")):
-            table = self._storage.read_parquet(path, ["article_id", "text"])
+            with self._storage.parquet_file(path) as parquet:
+                # Articles files are sorted by article_id in small row groups: read only those that can hold one.
+                column = parquet.schema_arrow.get_field_index("article_id")
+                groups = [
+                    g
+                    for g in range(parquet.metadata.num_row_groups)
+                    if _may_hold_id(parquet.metadata.row_group(g).column(column).statistics, ids)
+                ]
+                if not groups:
+                    continue
+                table = parquet.read_row_groups(groups, columns=["article_id", "text"])
             table = table.filter(pc.is_in(table.column("article_id"), value_set=wanted))
             self._texts.update(
                 zip(table.column("article_id").to_pylist(), table.column("text").to_pylist(), strict=True)
             )
         self._loaded.add(date)
+
+
+def _may_hold_id(stats: Any, ids: list[str]) -> bool:
+    if stats is None or not stats.has_min_max:
+        return True
+    first = bisect.bisect_left(ids, stats.min)
+    return first < len(ids) and ids[first] <= stats.max
 
 
 def load_prior(

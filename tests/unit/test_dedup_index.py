@@ -10,11 +10,11 @@ import pyarrow as pa
 import pytest
 
 from tasks.dedup_index import (
-    ROW_GROUP_ROWS,
     check_scheme,
     committed_index,
     id_keys,
     lookup,
+    row_group_rows,
     scheme_of,
     write_postings,
 )
@@ -80,7 +80,7 @@ def test_lookup_finds_exactly_the_rows_of_its_keys(tmp_path: Path) -> None:
 
 
 def test_a_lookup_of_few_keys_reads_few_row_groups(tmp_path: Path) -> None:
-    storage, keys = committed_band_file(tmp_path, 20 * ROW_GROUP_ROWS)
+    storage, keys = committed_band_file(tmp_path, 20 * row_group_rows("band"))
     counting = CountingStorage(storage)
     files = committed_index(storage).of("band")
     lookup(counting, files, keys[:3], ["doc"], SCHEME)  # type: ignore[arg-type]

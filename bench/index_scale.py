@@ -1,0 +1,454 @@
+"""Scale of the persistent dedup index: size on disk, lookup time and peak RSS at 100k and 1M indexed articles.
+
+    .venv/bin/python -m bench.index_scale --sizes 100000,1000000 --batch 10000
+
+For each size N it builds a committed DEST synthetically (no pipeline run): N articles over 10 "daily" runs,
+each run committed by its manifest (tasks.protocol) with one doc/hash/band postings file
+(tasks.dedup_index.write_postings) and articles/published_date=D/ files holding the texts. Every tenth doc
+row is a duplicate (doc + hash rows, no band keys, no text). Texts are composed from Reuters-21578
+(bench.corpus.compose), band keys are the real MinHash band keys of those texts (--random-bands: random
+uint64 instead, faster, same key distribution for the index). The query batch has 20% planted copies of
+committed articles (5% exact, 7.5% with 1-4% of words edited, 7.5% truncated to 75-95%) and 80% new
+articles. Each measurement runs in a fresh subprocess (`--measure`), so its peak RSS (VmHWM) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bench.corpus import Wire, compose, corpora_root, edit_words, load_wire, truncate
+from schemas import ARTICLES, SCHEMA_VERSION
+from tasks.commit import ROW_GROUP_ROWS, files_for_manifest
+from tasks.dedup import band_keys
+from tasks.dedup_index import _may_hold, id_keys, scheme_of, write_postings
+from tasks.minhash import DedupParams, signatures
+from tasks.protocol import WrittenFile, commit, publish, staged_data_path
+from tasks.storage import Storage
+
+RUNS = 10
+DAYS = 28
+EPOCH = datetime(2026, 10, 1, tzinfo=UTC)
+SEED = 21578
+_CHUNK = 20_000  # articles composed and hashed at a time while building (bounds the builder's memory)
+
+
+def _hex(label: str, i: int) -> str:
+    return hashlib.sha256(f"{label}:{i}".encode()).hexdigest()
+
+
+def _published(i: int) -> datetime:
+    return EPOCH + timedelta(days=i % DAYS, minutes=(i * 7919) % (24 * 60))
+
+
+def _text(wire: Wire, i: int) -> str:
+    return compose(wire, random.Random(f"{SEED}:{i}"))[1]
+
+
+def _dictionary(value: str, n: int) -> pa.DictionaryArray:
+    """A constant `scheme` column, built without n Python strings."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([value]))
+
+
+def _articles_table(
+    ids: list[str], texts: list[str], hashes: list[str], published: list[datetime], run_id: str
+) -> pa.Table:
+    n = len(ids)
+    given: dict[str, Any] = {
+        "article_id": ids,
+        "source_uri": [f"bench://index-scale/{a[:12]}" for a in ids],
+        "text": texts,
+        "published_at": published,
+        "word_count": [len(t.split()) for t in texts],
+        "content_hash": hashes,
+        "fetched_at": [EPOCH] * n,
+        "run_id": [run_id] * n,
+        "cluster_id": ids,
+    }
+    columns = []
+    for f in ARTICLES:
+        if f.name in given:
+            columns.append(pa.array(given[f.name], f.type))
+        elif f.nullable:
+            columns.append(pa.nulls(n, f.type))
+        else:  # the non-null list columns (authors, persons, ...): empty lists
+            columns.append(pa.array([[] for _ in range(n)], f.type))
+    return pa.Table.from_arrays(columns, schema=ARTICLES)
+
+
+def build(dest: Path, n: int, wire: Wire, params: DedupParams, random_bands: bool) -> dict[str, Any]:
+    """Write and commit the N-article DEST; returns build seconds."""
+    storage = Storage.open(str(dest))
+    scheme = scheme_of(params)
+    started = time.perf_counter()
+    per_run = n // RUNS
+    rng = np.random.default_rng(SEED)
+    for run in range(RUNS):
+        run_id = f"bench-{run:02d}"
+        first, last = run * per_run, (run + 1) * per_run if run < RUNS - 1 else n
+        idx = np.arange(first, last)
+        ids = [_hex("article", int(i)) for i in idx]
+        hashes = [_hex("content", int(i)) for i in idx]
+        is_dup = idx % 10 == 9
+        dup_of = [ids[k - 1] if d else None for k, d in enumerate(is_dup.tolist())]
+        centre = [d or a for a, d in zip(ids, dup_of, strict=True)]
+        published = [_published(int(i)) for i in idx]
+        written: list[WrittenFile] = []
+        doc = pa.table(
+            {
+                "key": id_keys(ids),
+                "article_id": ids,
+                "content_key": id_keys(hashes),
+                "duplicate_of": pa.array(dup_of, pa.string()),
+                "cluster_id": centre,
+                "published_at": pa.array(published, pa.timestamp("us", tz="UTC")),
+                "agency_own": np.zeros(len(idx), bool),
+                "word_count": pa.array(np.full(len(idx), 600, np.int32)),
+                "published_date": [p.date().isoformat() for p in published],
+                "run_id": [run_id] * len(idx),
+                "scheme": _dictionary(scheme, len(idx)),
+            }
+        )
+        hash_table = pa.table(
+            {
+                "key": id_keys(hashes),
+                "content_hash": hashes,
+                "article_id": centre,
+                "method": pa.array(np.where(is_dup, "near", "exact")),
+                "similarity": np.where(is_dup, 0.9, 1.0),
+            }
+        )
+        centres = np.flatnonzero(~is_dup)
+        band_parts, text_tables = [], []
+        for lo in range(0, len(centres), _CHUNK):
+            chunk = centres[lo : lo + _CHUNK]
+            texts = [_text(wire, int(idx[k])) for k in chunk]
+            if random_bands:
+                bands = rng.integers(0, 2**64, (len(chunk), params.bands), dtype=np.uint64)
+            else:
+                bands = band_keys(signatures(texts, params), params)
+            doc_keys = np.repeat(id_keys([ids[k] for k in chunk]), params.bands)
+            band_parts.append(pa.table({"key": bands.reshape(-1), "doc": doc_keys}))
+            text_tables.append(
+                _articles_table(
+                    [ids[k] for k in chunk], texts, [hashes[k] for k in chunk], [published[k] for k in chunk], run_id
+                )
+            )
+            text_tables[-1] = text_tables[-1].append_column(
+                "published_date", pa.array([published[k].date().isoformat() for k in chunk])
+            )
+        band = pa.concat_tables(band_parts)
+        band = band.append_column("scheme", _dictionary(scheme, band.num_rows))
+        written.append(write_postings(storage, "doc", doc, run_id, 0, scheme))
+        written.append(write_postings(storage, "hash", hash_table, run_id, 0, scheme))
+        written.append(write_postings(storage, "band", band, run_id, 0, scheme))
+        written += _write_articles(storage, pa.concat_tables(text_tables), run_id)
+        manifest = {
+            "run_id": run_id,
+            "status": "committed",
+            "index_scheme": scheme,
+            "schema_version": SCHEMA_VERSION,
+            "files": files_for_manifest(written),
+        }
+        commit(storage, manifest)
+        publish(storage, manifest)
+        print(f"  N={n}: run {run + 1}/{RUNS} committed ({time.perf_counter() - started:.0f} s)", flush=True)
+    return {"build_s": round(time.perf_counter() - started, 1)}
+
+
+def _write_articles(storage: Storage, table: pa.Table, run_id: str) -> list[WrittenFile]:
+    out = []
+    dates = table.column("published_date").to_numpy(zero_copy_only=False)
+    for date in sorted(set(dates.tolist())):
+        part = table.filter(pa.array(dates == date)).drop_columns(["published_date"]).sort_by("article_id")
+        path = f"articles/published_date={date}/part-{run_id}-00000.parquet"
+        # Row groups as the pipeline writes them (tasks.commit.ROW_GROUP_ROWS), so text reads prune alike.
+        rows = ROW_GROUP_ROWS["articles"]
+        size = storage.write_parquet(staged_data_path(run_id, path), part, row_group_size=rows)
+        out.append(WrittenFile("articles", path, part.num_rows, size))
+    return out
+
+
+def query_batch(path: Path, n: int, batch: int, wire: Wire, params: DedupParams) -> None:
+    """The batch (planted copies first decided by a seeded shuffle), saved for the measuring subprocess."""
+    rng = random.Random(f"{SEED}:query:{n}")
+    kinds = ["exact"] * (batch // 20) + ["edit"] * (3 * batch // 40) + ["truncate"] * (3 * batch // 40)
+    kinds += ["new"] * (batch - len(kinds))
+    rng.shuffle(kinds)
+    originals = rng.sample([i for i in range(n) if i % 10 != 9], sum(k != "new" for k in kinds))
+    rows: dict[str, list[Any]] = {
+        c: [] for c in ("article_id", "content_hash", "published_at", "text", "kind", "original")
+    }
+    for q, kind in enumerate(kinds):
+        copy_rng = random.Random(f"{SEED}:copy:{q}")
+        if kind == "new":
+            text, original, published = compose(wire, copy_rng)[1], None, _published(q) + timedelta(days=1)
+        else:
+            i = originals.pop()
+            text, original = _text(wire, i), _hex("article", i)
+            published = _published(i) + timedelta(minutes=copy_rng.randint(5, 600))
+            if kind == "edit":
+                text = edit_words(text, copy_rng, share=copy_rng.uniform(0.01, 0.04))
+            elif kind == "truncate":
+                text = truncate(text, copy_rng)
+        rows["article_id"].append(_hex("query", q))
+        rows["content_hash"].append(_hex("content", i) if kind == "exact" else _hex("query-content", q))
+        rows["published_at"].append(published)
+        rows["text"].append(text)
+        rows["kind"].append(kind)
+        rows["original"].append(original)
+    table = pa.table(rows).append_column("word_count", pa.array([len(t.split()) for t in rows["text"]], pa.int32()))
+    sigs = signatures(rows["text"], params)
+    table = table.append_column(
+        "signature", pa.FixedSizeListArray.from_arrays(pa.array(sigs.reshape(-1)), params.num_perm)
+    )
+    pq.write_table(table, path)
+
+
+def _rss_mb() -> float:
+    """Peak RSS of this process. VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork and execve, so a
+    child would report the peak of the parent that built the index."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def measure(dest: Path, query: Path, batch: int, profile: bool) -> dict[str, Any]:
+    """One measurement (run in a fresh subprocess): index lookups, then clustering, of the first `batch` rows."""
+    from tasks import resolve_prior
+    from tasks.clustering import Candidate, cluster
+    from tasks.dedup_index import committed_index
+    from tasks.resolve_prior import load_prior
+
+    rss_start = _rss_mb()
+    params = DedupParams()
+    table = pq.read_table(query).slice(0, batch)
+    items = [
+        Candidate(a, h, p, w)
+        for a, h, p, w in zip(
+            table.column("article_id").to_pylist(),
+            table.column("content_hash").to_pylist(),
+            table.column("published_at").to_pylist(),
+            table.column("word_count").to_pylist(),
+            strict=True,
+        )
+    ]
+    texts = table.column("text").to_pylist()
+    sigs = np.asarray(table.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
+    eligible = np.array([c.text_length >= params.min_shingles for c in items], dtype=bool)
+    rss_batch = _rss_mb()
+
+    text_seconds = [0.0]  # time spent reading committed texts (lazily, inside cluster())
+    original_load = resolve_prior.CentreTexts._load
+
+    def timed_load(self: resolve_prior.CentreTexts, date: str) -> None:
+        t = time.perf_counter()
+        original_load(self, date)
+        text_seconds[0] += time.perf_counter() - t
+
+    resolve_prior.CentreTexts._load = timed_load  # type: ignore[method-assign]
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    storage = Storage.open(str(dest))
+    t0 = time.perf_counter()
+    index = committed_index(storage)
+    t1 = time.perf_counter()
+    prior = load_prior(storage, index, scheme_of(params), [c.content_hash for c in items], sigs, eligible, params)
+    t2 = time.perf_counter()
+    rss_lookup = _rss_mb()
+    result = cluster(items, texts, sigs, params, prior)
+    t3 = time.perf_counter()
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+
+    read_share = {
+        "band": _groups_read(storage, index.of("band"), band_keys(sigs[eligible], params).reshape(-1)),
+        "hash": _groups_read(storage, index.of("hash"), id_keys([c.content_hash for c in items])),
+    }
+    found = {d.article_id: d.duplicate_of for d in result.decisions}
+    kinds = table.column("kind").to_pylist()
+    originals = table.column("original").to_pylist()
+    ids = table.column("article_id").to_pylist()
+    planted = [(i, o) for i, k, o in zip(ids, kinds, originals, strict=True) if k != "new"]
+    by_kind: dict[str, list[int]] = {}
+    for i, k, o in zip(ids, kinds, originals, strict=True):
+        if k != "new":
+            by_kind.setdefault(k, []).append(int(found.get(i) == o))
+    return {
+        "batch": batch,
+        "manifests_s": round(t1 - t0, 3),
+        "lookup_s": round(t2 - t1, 3),
+        "cluster_s": round(t3 - t2, 3),
+        "texts_read_s": round(text_seconds[0], 3),
+        "centres": len(prior.centres),
+        "lsh_pairs": len(prior.pairs),
+        "planted": len(planted),
+        "recall": round(sum(found.get(i) == o for i, o in planted) / max(len(planted), 1), 4),
+        "recall_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
+        "wrong_match": sum(1 for i, o in planted if i in found and found[i] != o),
+        "new_matched": sum(1 for i, k in zip(ids, kinds, strict=True) if k == "new" and i in found),
+        "row_groups_read": read_share,
+        "rss_start_mb": round(rss_start, 1),
+        "rss_batch_mb": round(rss_batch, 1),
+        "rss_after_lookup_mb": round(rss_lookup, 1),
+        "peak_rss_mb": round(_rss_mb(), 1),
+    }
+
+
+def _groups_read(storage: Storage, files: list[str], keys: np.ndarray) -> str:
+    """How many row groups lookup() reads for these keys (its min/max test), of how many."""
+    wanted = np.unique(keys)
+    read = total = 0
+    for path in files:
+        with storage.parquet_file(path) as parquet:
+            total += parquet.metadata.num_row_groups
+            read += sum(_may_hold(parquet.metadata, g, wanted) for g in range(parquet.metadata.num_row_groups))
+    return f"{read}/{total}"
+
+
+def disk(dest: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for table in ("doc", "hash", "band"):
+        files = sorted((dest / "_index" / table).glob("*.parquet"))
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        out[table] = {"files": len(files), "rows": rows, "mb": round(sum(f.stat().st_size for f in files) / 1e6, 1)}
+    articles = list((dest / "articles").rglob("*.parquet"))
+    out["articles"] = {"files": len(articles), "mb": round(sum(f.stat().st_size for f in articles) / 1e6, 1)}
+    return out
+
+
+def _child(dest: Path, query: Path, batch: int, profile: bool) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.index_scale", "--measure", str(dest), "--query", str(query)]
+    command += ["--batch", str(batch)] + (["--profile"] if profile else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode or profile:
+        print(done.stderr, file=sys.stderr)
+    done.check_returncode()
+    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def report(results: dict[str, Any], command: str) -> str:
+    lines = [
+        "# Dedup index scale: size on disk, lookup time, peak RSS",
+        "",
+        f"`{command}`",
+        "",
+        __doc__.split("\n\n", 2)[2],
+        "",
+    ]
+    lines += [
+        "| indexed articles | batch | index rows (doc / hash / band) | index files | index MB | articles MB | build s "
+        "| manifests s | lookup s | cluster s (texts read s) | centres / LSH pairs "
+        "| peak RSS MB (start, batch, after lookup) "
+        "| recall of planted copies (by kind) | wrong / new matched | row groups read (band, hash) |",
+        "|" + "---|" * 15,
+    ]
+    for size, entry in results["sizes"].items():
+        d = entry["disk"]
+        rows = f"{d['doc']['rows']:,} / {d['hash']['rows']:,} / {d['band']['rows']:,}"
+        files = sum(d[t]["files"] for t in ("doc", "hash", "band"))
+        mb = sum(d[t]["mb"] for t in ("doc", "hash", "band"))
+        for m in entry["measurements"]:
+            kinds = ", ".join(f"{k} {v:.3f}" for k, v in m["recall_by_kind"].items())
+            lines.append(
+                f"| {int(size):,} | {m['batch']:,} | {rows} | {files} | {mb:.1f} | {d['articles']['mb']:.1f} "
+                f"| {entry['build_s']} | {m['manifests_s']} | {m['lookup_s']} | {m['cluster_s']} ({m['texts_read_s']}) "
+                f"| {m['centres']:,} / {m['lsh_pairs']:,} | {m['peak_rss_mb']:.0f} ({m['rss_start_mb']:.0f}, "
+                f"{m['rss_batch_mb']:.0f}, {m['rss_after_lookup_mb']:.0f}) | {m['recall']:.4f} ({kinds}) "
+                f"| {m['wrong_match']} / {m['new_matched']} | {m['row_groups_read']['band']}, "
+                f"{m['row_groups_read']['hash']} |"
+            )
+    lines += ["", "## Ratios", ""] + [f"- {k}: {v}" for k, v in results["ratios"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def ratios(results: dict[str, Any], sizes: list[int], batch: int) -> dict[str, float]:
+    def get(size: int, b: int) -> dict[str, Any] | None:
+        return next((m for m in results["sizes"][str(size)]["measurements"] if m["batch"] == b), None)
+
+    out: dict[str, float] = {}
+    small, large = min(sizes), max(sizes)
+    a, b = get(small, batch), get(large, batch)
+    if a and b and small != large:
+        out[f"lookup s at {large:,} / at {small:,} (batch {batch:,}; index x{large // small})"] = round(
+            b["lookup_s"] / a["lookup_s"], 2
+        )
+        out[f"cluster s at {large:,} / at {small:,}"] = round(b["cluster_s"] / a["cluster_s"], 2)
+        out[f"peak RSS at {large:,} / at {small:,}"] = round(b["peak_rss_mb"] / a["peak_rss_mb"], 2)
+    for smaller in (1000, 100):
+        c = get(large, smaller)
+        if b and c and smaller < batch:
+            out[f"lookup s batch {batch:,} / batch {smaller:,} at {large:,} (batch x{batch // smaller})"] = round(
+                b["lookup_s"] / c["lookup_s"], 2
+            )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--out", default="bench/out/index_scale", help="folder for the built DESTs (reused)")
+    parser.add_argument("--results", default="bench/results/index_scale")
+    parser.add_argument("--random-bands", action="store_true", help="random band keys instead of real MinHash")
+    parser.add_argument("--profile", action="store_true", help="cProfile the largest measurement (stderr)")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--query", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.query, args.batch, args.profile)))
+        return
+    params = DedupParams()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    wire = load_wire(corpora_root())
+    results: dict[str, Any] = {"sizes": {}}
+    for size in sizes:
+        dest = Path(args.out) / f"dest-{size}{'-random' if args.random_bands else ''}"
+        built = dest / "_runs" / f"bench-{RUNS - 1:02d}.json"
+        stamp = Path(args.out) / f"build-{dest.name}.json"  # build seconds, kept for reruns that reuse the DEST
+        if not (built.exists() and stamp.exists()):
+            stamp.write_text(json.dumps(build(dest, size, wire, params, args.random_bands)))
+        entry: dict[str, Any] = json.loads(stamp.read_text())
+        query = Path(args.out) / f"query-{size}-{args.batch}.parquet"
+        query_batch(query, size, args.batch, wire, params)
+        batches = [args.batch] + ([b for b in (1000, 100) if b < args.batch] if size == max(sizes) else [])
+        entry["disk"] = disk(dest)
+        entry["measurements"] = [
+            _child(dest, query, b, args.profile and size == max(sizes) and b == args.batch) for b in batches
+        ]
+        results["sizes"][str(size)] = entry
+        print(json.dumps(entry), flush=True)
+    results["ratios"] = ratios(results, sizes, args.batch)
+    command = "python -m bench.index_scale " + " ".join(sys.argv[1:])
+    Path(args.results).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.results + ".json").write_text(json.dumps(results, indent=2) + "\n")
+    Path(args.results + ".md").write_text(report(results, command))
+    print(report(results, command))
+
+
+if __name__ == "__main__":
+    main()
