@@ -22,7 +22,7 @@ from tasks.clustering import Candidate, Supersession, cluster
 from tasks.dedup_index import IndexFiles, committed_index, id_keys, keys_in, lookup, scheme_of
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staged_data_path, staging_dir
-from tasks.resolve_index import index_postings
+from tasks.resolve_index import index_postings, repeated_ids_path
 from tasks.resolve_prior import load_prior
 from tasks.resolve_texts import LazyTexts, agency_own, read_keys
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
@@ -149,11 +149,11 @@ def _write_superseded(
 
 
 def repeated_rejects_path(run_id: str) -> str:
-    return f"{staging_dir(run_id)}/repeated-rejects.parquet"
+    return repeated_ids_path(run_id, "reject")
 
 
 def repeated_raw_path(run_id: str) -> str:
-    return f"{staging_dir(run_id)}/repeated-raw.parquet"
+    return repeated_ids_path(run_id, "raw")
 
 
 def _decision(

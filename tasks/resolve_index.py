@@ -72,31 +72,40 @@ def index_postings(
             band = pa.table({"key": bands.reshape(-1), "doc": docs})
             files.append(write_postings(storage, "band", band, run_id, 0, scheme))
 
-    reject_ids = sorted(
-        {r for b in staged for r in storage.read_parquet(b.rejects_path, ["reject_id"]).column("reject_id").to_pylist()}
-    )
-    old_rejects = _known(storage, index.of("reject"), "reject_id", reject_ids)
-    _write_ids(storage, f"{staging_dir(run_id)}/repeated-rejects.parquet", "reject_id", sorted(old_rejects))
-    new_rejects = [r for r in reject_ids if r not in old_rejects]
-    if new_rejects:
-        table = pa.table({"key": id_keys(new_rejects), "reject_id": pa.array(new_rejects, pa.string())})
-        files.append(write_postings(storage, "reject", table, run_id, 0, scheme))
-
-    raw_ids = sorted(
-        {
-            r
-            for b in staged
-            if b.raw_path
-            for r in storage.read_parquet(b.raw_path, ["raw_id"]).column("raw_id").to_pylist()
-        }
-    )
-    old_raw = _known(storage, index.of("raw"), "raw_id", raw_ids)
-    _write_ids(storage, f"{staging_dir(run_id)}/repeated-raw.parquet", "raw_id", sorted(old_raw))
-    new_raw = [r for r in raw_ids if r not in old_raw]
-    if new_raw:
-        table = pa.table({"key": id_keys(new_raw), "raw_id": pa.array(new_raw, pa.string())})
-        files.append(write_postings(storage, "raw", table, run_id, 0, scheme))
+    reject_ids = sorted({r for b in staged for r in _ids(storage, b.rejects_path, "reject_id")})
+    old_rejects = _index_new_ids(storage, index, "reject", "reject_id", reject_ids, run_id, scheme, files)
+    raw_ids = sorted({r for b in staged if b.raw_path for r in _ids(storage, b.raw_path, "raw_id")})
+    _index_new_ids(storage, index, "raw", "raw_id", raw_ids, run_id, scheme, files)
     return len(old_rejects), files
+
+
+def repeated_ids_path(run_id: str, name: str) -> str:
+    """Staged list of the run's reject or raw ids ("reject", "raw") that are already committed."""
+    return f"{staging_dir(run_id)}/repeated-{name}.parquet"
+
+
+def _ids(storage: Storage, path: str, column: str) -> list[str]:
+    return [str(i) for i in storage.read_parquet(path, [column]).column(column).to_pylist()]
+
+
+def _index_new_ids(
+    storage: Storage,
+    index: IndexFiles,
+    name: str,
+    column: str,
+    ids: list[str],
+    run_id: str,
+    scheme: str,
+    files: list[WrittenFile],
+) -> set[str]:
+    """Stage the list of `ids` already committed (commit_batch skips them) and index the others; the old ones."""
+    old = _known(storage, index.of(name), column, ids)
+    _write_ids(storage, repeated_ids_path(run_id, name), column, sorted(old))
+    new = [i for i in ids if i not in old]
+    if new:
+        table = pa.table({"key": id_keys(new), column: pa.array(new, pa.string())})
+        files.append(write_postings(storage, name, table, run_id, 0, scheme))
+    return old
 
 
 def _known(storage: Storage, files: list[str], column: str, ids: list[str]) -> set[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -21,6 +21,7 @@ from tasks.dedup import band_keys
 from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup
 from tasks.minhash import DedupParams, concatenated_ranges
 from tasks.protocol import committed_files
+from tasks.resolve_texts import LazySequence
 from tasks.storage import Storage
 
 _DOC_COLUMNS = [
@@ -34,7 +35,7 @@ _DOC_COLUMNS = [
 ]
 
 
-class CentreTexts(Sequence[str]):
+class CentreTexts(LazySequence):
     """Texts of committed centres, read per date partition on first access."""
 
     def __init__(self, storage: Storage, ids: list[str], dates: list[str]) -> None:
@@ -46,13 +47,7 @@ class CentreTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ids)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _text(self, index: int) -> str:
         date = self._dates[index]
         if date not in self._loaded:
             self._load(date)

@@ -48,7 +48,23 @@ def _squash(name: str) -> str:
     return _NOT_WORD.sub("", name.casefold())
 
 
-class LazyTexts(Sequence[str]):
+class LazySequence(Sequence[str]):
+    """A sequence of texts read on first access; subclasses give `__len__` and `_text(index)`."""
+
+    def _text(self, index: int) -> str:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._text(index)
+
+
+class LazyTexts(LazySequence):
     """Texts of the kept staged articles, read batch by batch on first access."""
 
     def __init__(self, storage: Storage, staged: list[StagedBatch], keys: pa.Table, keep: np.ndarray) -> None:
@@ -61,13 +77,7 @@ class LazyTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _text(self, index: int) -> str:
         row = int(self._positions[index])
         batch = int(np.searchsorted(self._offsets, row, side="right")) - 1
         if batch not in self._loaded:
