@@ -34,7 +34,7 @@ from bench.corpus import Wire, compose, corpora_root, edit_words, load_wire, tru
 from schemas import ARTICLES, SCHEMA_VERSION
 from tasks.commit import ROW_GROUP_ROWS, files_for_manifest
 from tasks.dedup import band_keys
-from tasks.dedup_index import _may_hold, id_keys, scheme_of, write_postings
+from tasks.dedup_index import id_keys, row_groups_holding, scheme_of, write_postings
 from tasks.minhash import DedupParams, signatures
 from tasks.protocol import WrittenFile, commit, publish, staged_data_path
 from tasks.storage import Storage
@@ -325,7 +325,7 @@ def _groups_read(storage: Storage, files: list[str], keys: np.ndarray) -> str:
     for path in files:
         with storage.parquet_file(path) as parquet:
             total += parquet.metadata.num_row_groups
-            read += sum(_may_hold(parquet.metadata, g, wanted) for g in range(parquet.metadata.num_row_groups))
+            read += len(row_groups_holding(parquet, "key", wanted))
     return f"{read}/{total}"
 
 

@@ -8,12 +8,14 @@ footers, with the number of files: `newsetl compact` merges them), never with th
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from schemas.index import INDEX_TABLES, INDEX_VERSION
 from tasks.errors import ConfigError, TerminalError
@@ -124,7 +126,7 @@ def lookup(
             stored = (parquet.schema_arrow.metadata or {}).get(SCHEME_METADATA, b"").decode()
             if scheme is not None and stored != scheme:
                 raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
-            groups = [g for g in range(parquet.metadata.num_row_groups) if _may_hold(parquet.metadata, g, wanted)]
+            groups = row_groups_holding(parquet, "key", wanted)
             for first in range(0, len(groups), _READ_GROUPS):
                 chunk = parquet.read_row_groups(groups[first : first + _READ_GROUPS], columns=names)
                 read = chunk.column("key").to_numpy()
@@ -137,13 +139,24 @@ def lookup(
     return pa.concat_tables(found).combine_chunks()
 
 
-def _may_hold(metadata: object, group: int, wanted: np.ndarray) -> bool:
-    """Whether row group `group` (sorted keys, first column) can hold one of the sorted `wanted` keys."""
-    stats = metadata.row_group(group).column(0).statistics  # type: ignore[attr-defined]
-    if stats is None or not stats.has_min_max:
-        return True
-    first = int(np.searchsorted(wanted, np.uint64(stats.min), side="left"))
-    return first < len(wanted) and int(wanted[first]) <= int(stats.max)
+def row_groups_holding(parquet: pq.ParquetFile, column: str, wanted: np.ndarray | Sequence[str]) -> list[int]:
+    """Row groups whose min/max statistics of `column` can hold one of the sorted `wanted` values (all of them
+    when a group has no statistics)."""
+    leaves = [parquet.schema.column(i).path for i in range(len(parquet.schema))]
+    position = leaves.index(column)
+    groups: list[int] = []
+    for group in range(parquet.metadata.num_row_groups):
+        stats = parquet.metadata.row_group(group).column(position).statistics
+        if stats is None or not stats.has_min_max:
+            groups.append(group)
+            continue
+        if isinstance(wanted, np.ndarray):
+            first = int(np.searchsorted(wanted, np.uint64(stats.min), side="left"))
+        else:
+            first = bisect.bisect_left(wanted, stats.min)
+        if first < len(wanted) and wanted[first] <= stats.max:
+            groups.append(group)
+    return groups
 
 
 def _empty(names: list[str]) -> pa.Table:

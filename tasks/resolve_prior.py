@@ -8,9 +8,7 @@ pair needs verifying.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -18,7 +16,7 @@ import pyarrow.compute as pc
 
 from tasks.clustering import Centre, Prior
 from tasks.dedup import band_keys
-from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup
+from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, row_groups_holding
 from tasks.minhash import DedupParams, concatenated_ranges
 from tasks.protocol import committed_files
 from tasks.resolve_texts import LazySequence
@@ -61,12 +59,7 @@ class CentreTexts(LazySequence):
         for path in (p for p in self._files if p.startswith(f"articles/published_date={date}/")):
             with self._storage.parquet_file(path) as parquet:
                 # Articles files are sorted by article_id in small row groups: read only those that can hold one.
-                column = parquet.schema_arrow.get_field_index("article_id")
-                groups = [
-                    g
-                    for g in range(parquet.metadata.num_row_groups)
-                    if _may_hold_id(parquet.metadata.row_group(g).column(column).statistics, ids)
-                ]
+                groups = row_groups_holding(parquet, "article_id", ids)
                 if not groups:
                     continue
                 table = parquet.read_row_groups(groups, columns=["article_id", "text"])
@@ -75,13 +68,6 @@ class CentreTexts(LazySequence):
                 zip(table.column("article_id").to_pylist(), table.column("text").to_pylist(), strict=True)
             )
         self._loaded.add(date)
-
-
-def _may_hold_id(stats: Any, ids: list[str]) -> bool:
-    if stats is None or not stats.has_min_max:
-        return True
-    first = bisect.bisect_left(ids, stats.min)
-    return first < len(ids) and ids[first] <= stats.max
 
 
 def load_prior(

@@ -15,6 +15,7 @@ from tasks.dedup_index import (
     id_keys,
     lookup,
     row_group_rows,
+    row_groups_holding,
     scheme_of,
     write_postings,
 )
@@ -119,3 +120,13 @@ def test_id_keys_are_the_first_64_bits_of_hex_ids() -> None:
     ids = ["ffffffffffffffff" + "0" * 16, "0000000000000001" + "f" * 16]
     assert id_keys(ids).tolist() == [2**64 - 1, 1]
     assert id_keys([]).dtype == np.uint64
+
+
+def test_row_groups_holding_sorted_string_ids(tmp_path: Path) -> None:
+    storage = Storage.open(str(tmp_path))
+    ids = [f"{i:04d}" for i in range(1000)]
+    storage.write_parquet("a.parquet", pa.table({"article_id": ids, "text": ["t"] * 1000}), row_group_size=100)
+    with storage.parquet_file("a.parquet") as parquet:
+        assert row_groups_holding(parquet, "article_id", ["0005", "0950", "0951"]) == [0, 9]
+        assert row_groups_holding(parquet, "article_id", ["0999x", "zzz"]) == []
+        assert row_groups_holding(parquet, "text", ["t"]) == list(range(10))
