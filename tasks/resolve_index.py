@@ -36,40 +36,20 @@ def index_postings(
     chosen = decisions.filter(written)
     duplicate_of = chosen.column("duplicate_of")
     if rows.num_rows:
-        doc = pa.table(
-            {
-                "key": id_keys(rows.column("article_id").to_pylist()),
-                "article_id": rows.column("article_id"),
-                "content_key": id_keys(rows.column("content_hash").to_pylist()),
-                "duplicate_of": duplicate_of,
-                "cluster_id": chosen.column("cluster_id"),
-                "published_at": rows.column("published_at"),
-                "agency_own": pa.array(agency_own(rows), pa.bool_()),
-                "word_count": rows.column("word_count"),
-                "published_date": rows.column("published_date"),
-                "run_id": pa.array([run_id] * rows.num_rows, pa.string()),
-            }
-        )
+        own = agency_own(rows)
+        doc = doc_postings(rows, duplicate_of, chosen.column("cluster_id"), own, rows.column("word_count"), run_id)
         files.append(write_postings(storage, "doc", doc, run_id, 0, scheme))
         centre = pc.coalesce(duplicate_of, rows.column("article_id"))
-        hashes = pa.table(
-            {
-                "key": doc.column("content_key"),
-                "content_hash": rows.column("content_hash"),
-                "article_id": centre,
-                "method": pc.coalesce(chosen.column("method"), pa.scalar("exact")),
-                "similarity": pc.coalesce(chosen.column("similarity"), pa.scalar(1.0)),
-            }
-        )
-        files.append(write_postings(storage, "hash", _first_per(hashes, "content_hash"), run_id, 0, scheme))
+        method = pc.coalesce(chosen.column("method"), pa.scalar("exact"))
+        similarity = pc.coalesce(chosen.column("similarity"), pa.scalar(1.0))
+        hashes = _first_per(hash_postings(rows, centre, method, similarity), "content_hash")
+        files.append(write_postings(storage, "hash", hashes, run_id, 0, scheme))
         articles = rows.filter(
             pc.and_(pc.is_null(duplicate_of), pc.greater_equal(rows.column("word_count"), params.min_shingles))
         )
         if articles.num_rows:
             sigs = np.asarray(articles.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
-            bands = band_keys(sigs, params)
-            docs = np.repeat(id_keys(articles.column("article_id").to_pylist()), params.bands)
-            band = pa.table({"key": bands.reshape(-1), "doc": docs})
+            band = band_postings(articles.column("article_id").to_pylist(), sigs, params)
             files.append(write_postings(storage, "band", band, run_id, 0, scheme))
 
     reject_ids = sorted({r for b in staged for r in _ids(storage, b.rejects_path, "reject_id")})
@@ -77,6 +57,53 @@ def index_postings(
     raw_ids = sorted({r for b in staged if b.raw_path for r in _ids(storage, b.raw_path, "raw_id")})
     _index_new_ids(storage, index, "raw", "raw_id", raw_ids, run_id, scheme, files)
     return len(old_rejects), files
+
+
+def doc_postings(
+    rows: pa.Table,
+    duplicate_of: pa.ChunkedArray | pa.Array,
+    cluster_id: pa.ChunkedArray | pa.Array,
+    own: list[bool],
+    words: pa.ChunkedArray | pa.Array,
+    run_id: str,
+) -> pa.Table:
+    """`doc` rows (schemas.index.INDEX_DOC) of articles or duplicates: `rows` has their article_id, content_hash,
+    published_at and published_date."""
+    return pa.table(
+        {
+            "key": id_keys(rows.column("article_id").to_pylist()),
+            "article_id": rows.column("article_id"),
+            "content_key": id_keys(rows.column("content_hash").to_pylist()),
+            "duplicate_of": duplicate_of,
+            "cluster_id": cluster_id,
+            "published_at": rows.column("published_at"),
+            "agency_own": pa.array(own, pa.bool_()),
+            "word_count": words,
+            "published_date": rows.column("published_date"),
+            "run_id": pa.array([run_id] * rows.num_rows, pa.string()),
+        }
+    )
+
+
+def hash_postings(
+    rows: pa.Table, centre: pa.ChunkedArray | pa.Array, method: pa.ChunkedArray | pa.Array, similarity: object
+) -> pa.Table:
+    """`hash` rows: each content hash of `rows` leads to its centre with the method and similarity of the match."""
+    return pa.table(
+        {
+            "key": id_keys(rows.column("content_hash").to_pylist()),
+            "content_hash": rows.column("content_hash"),
+            "article_id": centre,
+            "method": method,
+            "similarity": similarity,
+        }
+    )
+
+
+def band_postings(article_ids: list[str], sigs: np.ndarray, params: DedupParams) -> pa.Table:
+    """`band` rows: the LSH band keys of each article, pointing at its doc key."""
+    docs = np.repeat(id_keys(article_ids), params.bands)
+    return pa.table({"key": band_keys(sigs, params).reshape(-1), "doc": docs})
 
 
 def repeated_ids_path(run_id: str, name: str) -> str:
