@@ -20,6 +20,7 @@ from tasks.commit import commit_batch_task, commit_run_task, files_for_manifest
 from tasks.config import RunConfig
 from tasks.dedup_index import check_scheme
 from tasks.faults import crash_point
+from tasks.index_cache import IndexCache
 from tasks.lease import Lease, hold
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, committed_files, recover
@@ -60,6 +61,7 @@ def held_dest(
         check_evolution(storage, tuple(t for t in CURRENT if t not in replaced))
         if dedup is not None:
             check_scheme(storage, dedup, has_articles=bool(committed_files(storage, "articles")))
+            IndexCache(storage).check_writable()
         crash_point("after-recovery")
         yield lease
 

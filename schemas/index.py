@@ -2,11 +2,11 @@
 
 The index answers, for a new run, "what is already committed?" without scanning the dataset: article ids
 (idempotent reruns), content hashes (exact duplicates), LSH band keys (near-duplicate candidates), reject and
-raw-archive ids. Each table is a set of Parquet files sorted by `key` (a uint64) with small row groups, so a
-lookup reads only the row groups whose key range holds one of its keys. Index files are listed in the run
+raw-archive ids. Each table is a set of Parquet files sorted by `key` (a uint64); lookups binary-search
+a memory-mapped local copy of each file (tasks.index_cache). Index files are listed in the run
 manifests like data files, so they are committed in the same write as the rows they describe.
 
-Every file carries the hash scheme it was built with (file metadata `newsetl.index_scheme`, and a `scheme`
+Every file carries the hash scheme it was built with (file metadata SCHEME_METADATA, and a `scheme`
 column in `doc` and `band` rows): a run whose scheme differs refuses to start (see `newsetl reindex`).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 INDEX_VERSION = 2  # 2: hash rows carry the duplicate's method and similarity
+SCHEME_METADATA = b"newsetl.index_scheme"  # file metadata key holding the hash scheme
 _UTC_US = pa.timestamp("us", tz="UTC")
 _SCHEME = pa.dictionary(pa.int32(), pa.string())
 

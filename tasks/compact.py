@@ -13,9 +13,9 @@ import pyarrow as pa
 from prefect import task
 
 from schemas import RAW, TABLES
-from schemas.index import INDEX_TABLES
+from schemas.index import INDEX_TABLES, SCHEME_METADATA
 from tasks.commit import ROW_GROUP_ROWS
-from tasks.dedup_index import SCHEME_METADATA, committed_index, manifest_table, write_postings
+from tasks.dedup_index import committed_index, manifest_table, write_postings
 from tasks.protocol import WrittenFile, committed_entries, staged_data_path
 from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 from tasks.storage import Dest, Storage

@@ -1,9 +1,8 @@
 """The persistent dedup index (schemas.index): write a run's postings, look keys up, check the hash scheme.
 
-Postings files are sorted by their uint64 `key` and written in small row groups, so the min/max statistics
-in a file's footer tell which row groups can hold a key: a lookup reads the footers, then only those row
-groups, in bounded chunks. The cost of a lookup grows with the number of keys asked for (and, through the
-footers, with the number of files: `newsetl compact` merges them), never with the rows it skips.
+Postings files are Parquet sorted by their uint64 `key` (row-group statistics let any Parquet reader prune).
+A lookup binary-searches each file's memory-mapped local copy (tasks.index_cache), so its cost grows with the
+number of keys asked for and the number of files (`newsetl compact` merges them), not with the rows indexed.
 """
 
 from __future__ import annotations
@@ -17,18 +16,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from schemas.index import INDEX_TABLES, INDEX_VERSION
+from schemas.index import INDEX_TABLES, INDEX_VERSION, SCHEME_METADATA
 from tasks.errors import ConfigError, TerminalError
+from tasks.index_cache import IndexCache
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, manifests, staged_data_path
 from tasks.storage import Storage
 
 INDEX_ROOT = "_index"
-ROW_GROUP_ROWS = 8192
-# Band keys are 42 per article: smaller row groups let a small run (an hourly feed) skip most of the table.
-_ROW_GROUP_ROWS_OF = {"band": 2048}
-_READ_GROUPS = 64  # row groups per read: ~0.5M rows, a few MB of keys at a time
-SCHEME_METADATA = b"newsetl.index_scheme"
+ROW_GROUP_ROWS = 65536
 SCHEMED_TABLES = ("doc", "hash", "band")  # reject and raw ids do not depend on the hash scheme
 
 
@@ -59,6 +55,9 @@ class IndexFiles:
 
     def of(self, name: str) -> list[str]:
         return self.files.get(name, [])
+
+    def paths(self) -> list[str]:
+        return [path for paths in self.files.values() for path in paths]
 
 
 def committed_index(storage: Storage) -> IndexFiles:
@@ -104,12 +103,8 @@ def write_postings(storage: Storage, name: str, table: pa.Table, run_id: str, pa
         table = table.append_column("scheme", pa.array([scheme] * table.num_rows, pa.string()))
     ordered = table.select(schema.names).sort_by([("key", "ascending")]).cast(schema)
     final = f"{INDEX_ROOT}/{name}/part-{run_id}-{part:05d}.parquet"
-    size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=row_group_rows(name))
+    size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=ROW_GROUP_ROWS)
     return WrittenFile(manifest_table(name), final, ordered.num_rows, size)
-
-
-def row_group_rows(name: str) -> int:
-    return _ROW_GROUP_ROWS_OF.get(name, ROW_GROUP_ROWS)
 
 
 def lookup(
@@ -117,23 +112,17 @@ def lookup(
 ) -> pa.Table:
     """Rows of the postings `files` whose key is one of `keys` (with `key` first, then `columns`).
 
+    Reads the machine's memory-mapped copy of each file (tasks.index_cache): a binary search per key.
     `scheme` is checked against each file's; None for tables whose keys do not depend on it (ids)."""
     wanted = np.unique(np.asarray(keys, dtype=np.uint64))
     names = ["key", *columns]
+    cache = IndexCache(storage)
     found: list[pa.Table] = []
     for path in files if len(wanted) else []:
-        with storage.parquet_file(path) as parquet:
-            stored = (parquet.schema_arrow.metadata or {}).get(SCHEME_METADATA, b"").decode()
-            if scheme is not None and stored != scheme:
-                raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
-            groups = row_groups_holding(parquet, "key", wanted)
-            for first in range(0, len(groups), _READ_GROUPS):
-                chunk = parquet.read_row_groups(groups[first : first + _READ_GROUPS], columns=names)
-                read = chunk.column("key").to_numpy()
-                # `wanted` is sorted and unique: a binary search beats np.isin's hashing by ~10x here.
-                hit = wanted[np.minimum(np.searchsorted(wanted, read), len(wanted) - 1)] == read
-                if hit.any():
-                    found.append(chunk.filter(pa.array(hit)))
+        stored = cache.scheme(path)
+        if scheme is not None and stored != scheme:
+            raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
+        found.extend(cache.find(path, wanted, names))
     if not found:
         return _empty(names)
     return pa.concat_tables(found).combine_chunks()

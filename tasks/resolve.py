@@ -20,6 +20,7 @@ from schemas import SUPERSEDED
 from tasks.batch import StagedBatch
 from tasks.clustering import Candidate, Supersession, cluster
 from tasks.dedup_index import IndexFiles, committed_index, id_keys, keys_in, lookup, scheme_of
+from tasks.index_cache import IndexCache
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staged_data_path, staging_dir
 from tasks.resolve_index import index_postings, repeated_ids_path
@@ -60,6 +61,7 @@ def resolve_duplicates(
     storage = Storage.open(dest)
     scheme = scheme_of(params)
     index = IndexFiles({}, frozenset()) if fresh else committed_index(storage)
+    IndexCache(storage).prune(index.paths())  # cached copies of compacted or replaced index files
     keys = read_keys(storage, staged, params)
     ids: list[str] = keys.column("article_id").to_pylist()
     hashes: list[str] = keys.column("content_hash").to_pylist()

@@ -14,6 +14,8 @@ from s3_servers import S3Endpoint, moto_endpoint, seaweedfs_endpoint, use_s3
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsetl-prefect-home-")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
+# The dedup index's local copies (tasks.index_cache) go to a temp folder, never the user's cache.
+os.environ["NEWSETL_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsetl-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "flows" / "sample_data"
