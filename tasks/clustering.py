@@ -2,10 +2,11 @@
 
 Every article is a node; committed centres found by an index lookup are nodes too, but fixed: history is
 never rewritten. Nodes are visited in canonical order (see `canonical_key`), and each run article joins the
-first earlier centre it verifies against (exact copy, or verified Jaccard/containment over the threshold),
-else becomes a centre itself. A committed centre that comes AFTER a run centre it verifies against (the run
-brought an earlier original) stays as it is, and a `Supersession` records which article now leads its
-story; the new original inherits the old story's cluster id, so cluster ids never change once given.
+earlier centre it verifies best against (an exact copy first, then the highest verified Jaccard/containment
+over the threshold, then the earliest), else becomes a centre itself. A committed centre that comes AFTER a
+run centre it verifies against (the run brought an earlier original) stays as it is, and a `Supersession`
+records which article now leads its story; the new original inherits the old story's cluster id, so cluster
+ids never change once given.
 """
 
 from __future__ import annotations
@@ -159,19 +160,24 @@ def cluster(
     supersessions: list[Supersession] = []
     for node in (v for v in order if v in partners):
         earlier = sorted((u for u in partners[node] if rank[u] < rank[node] and u not in joined), key=rank.__getitem__)
+        # The best-verified earlier centre, not the first: a trimmed copy of a story that quotes an older one
+        # must join its own original. Exact matches first, then the score, then canonical order.
+        best: tuple[int, tuple[str, float]] | None = None
         for other in earlier:
             if node >= n and other >= n:
                 continue  # two committed centres: settled long ago
             found = score(node, other)
-            if found is None:
-                continue
-            if node < n:
-                joined[node] = (other, *found)
-                break
-            # A committed centre after a run centre: the run brought an earlier original of its story.
-            supersessions.append(Supersession(prior.centres[node - n].article_id, items[other].article_id, *found))
-            inherited.setdefault(other, node)
-            break
+            if found is not None and (best is None or _better(found, best[1])):
+                best = (other, found)
+        if best is None:
+            continue
+        other, found = best
+        if node < n:
+            joined[node] = (other, *found)
+            continue
+        # A committed centre after a run centre: the run brought an earlier original of its story.
+        supersessions.append(Supersession(prior.centres[node - n].article_id, items[other].article_id, *found))
+        inherited.setdefault(other, node)
 
     def centre_of(node: int) -> int:
         return joined[node][0] if node in joined else node
@@ -195,3 +201,8 @@ def cluster(
     decisions.sort(key=lambda d: (d.article_id, d.duplicate_of, d.method))
     supersessions.sort(key=lambda s: (s.article_id, s.superseded_by))
     return Clustering(decisions, supersessions, cluster_of)
+
+
+def _better(found: tuple[str, float], best: tuple[str, float]) -> bool:
+    """Strictly better, so that ties keep the earlier centre (canonical order)."""
+    return (found[0] == "exact", found[1]) > (best[0] == "exact", best[1])

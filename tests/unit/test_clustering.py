@@ -156,3 +156,15 @@ def test_an_exact_copy_of_a_committed_duplicate_keeps_that_duplicate_s_similarit
         ("again", "orig", "near", 0.93),
         ("again-2", "orig", "near", 0.93),  # an exact copy of a near copy is as near as it is
     ]
+
+
+def test_a_copy_joins_the_centre_it_matches_best_not_the_first_that_passes() -> None:
+    # An older story that reused the first 60% of the original: the 75% trim verifies against both
+    # (containment 0.8 in the older story, 1.0 in its original) and must join its original.
+    older_text = trimmed(PORT_STRIKE, 0.6) + "\n\n" + RAILWAY
+    copy = trimmed(PORT_STRIKE, 0.75)
+    texts = [PORT_STRIKE, copy]
+    items = [item("original", PORT_STRIKE, T0 + timedelta(days=1)), item("copy", copy, T0 + timedelta(days=2))]
+    result = run(texts, items, [older_text], [centre("older", older_text, T0)])
+    assert [(d.article_id, d.duplicate_of) for d in result.decisions] == [("copy", "original")]
+    assert result.decisions[0].similarity == 1.0
