@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="only compare copies published within this many days of each other (default: any dates)",
     )
+    run.add_argument(
+        "--ner-model",
+        metavar="NAME_OR_PATH",
+        default=None,
+        help="spaCy pipeline for persons, places and organizations, e.g. en_core_web_sm or a folder "
+        "(needs pip install 'newsetl[spacy]' and the model); default: rule-based, no model",
+    )
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     cli_fetch.add_fetch_options(run)
     cli_dataset.add_scheme_options(run)
@@ -84,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             batch_size=args.batch_size,
             workers=args.workers,
             strict_encoding=args.strict_encoding,
+            ner_model=args.ner_model,
             dedup=dedup,
             **cli_dataset.lease_options(args),
             **fetch_values,

@@ -74,6 +74,9 @@ def register(commands: Any) -> None:
     reprocess = commands.add_parser("reprocess", help="rebuild DEST's tables from its raw archive, fetching nothing")
     reprocess.add_argument("dest", metavar="DEST")
     reprocess.add_argument("--batch-size", type=int, default=2000, help="archived items per batch task")
+    reprocess.add_argument(
+        "--ner-model", metavar="NAME_OR_PATH", default=None, help="spaCy pipeline, as for `newsetl run`"
+    )
     reprocess.add_argument("--json", action="store_true", help="print the run summary as JSON")
     add_dest_options(reprocess)
     reprocess.set_defaults(handler=_reprocess)
@@ -117,7 +120,7 @@ def _checked(args: argparse.Namespace, **extra: Any) -> RunConfig:
 
 
 def _reprocess(args: argparse.Namespace) -> int:
-    config = _checked(args, batch_size=args.batch_size)
+    config = _checked(args, batch_size=args.batch_size, ner_model=args.ner_model)
     from flows.reprocess import reprocess
 
     return _report(reprocess(config, return_state=True), args.json)

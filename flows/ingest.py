@@ -41,6 +41,7 @@ def ingest(config: RunConfig) -> dict[str, Any]:
                 params,
                 config.strict_encoding,
                 config.max_item_bytes,
+                config.ner_model,  # a plain string: each worker process loads the model itself
             )
             for i, files in enumerate(batches)
         ]

@@ -33,9 +33,11 @@ _WORD = re.compile(r"\w+")
 _RUNNING_LINE = re.compile(rf"(?<!\w)(?:\w++[^\w\n]++){{{MIN_PARAGRAPH_WORDS - 1}}}\w")
 
 
-def build_article(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any] | Reject:
+def build_article(
+    item: RawItem, run_id: str, strict_encoding: bool, ner_model: str | None = None
+) -> dict[str, Any] | Reject:
     try:
-        return _build(item, run_id, strict_encoding)
+        return _build(item, run_id, strict_encoding, ner_model)
     except RejectedInput as exc:
         return Reject(item.source_uri, exc.reason, exc.detail, item.raw)
     except Exception as exc:  # a bug met by one odd input must not stop its batch: keep the input, say why
@@ -43,7 +45,7 @@ def build_article(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str
         return Reject(item.source_uri, "internal_error", f"{type(exc).__name__}: {exc}", item.raw)
 
 
-def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:
+def _build(item: RawItem, run_id: str, strict_encoding: bool, ner_model: str | None) -> dict[str, Any]:
     fields = dict(item.fields)
     encoding = "utf-8"
     if item.text is not None:
@@ -80,6 +82,7 @@ def _build(item: RawItem, run_id: str, strict_encoding: bool) -> dict[str, Any]:
         dateline_agency=dateline.agency if dateline else None,
         credit_lines=parts.credit_lines,
         hints=fields,
+        ner_model=ner_model,
     )
     content_hash = hashlib.sha256(normalize_for_hash(body).encode()).hexdigest()
     identity = fields.get("url") or item.source_uri

@@ -57,9 +57,12 @@ def prepare_batch(
     params: DedupParams,
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
+    ner_model: str | None = None,
 ) -> StagedBatch:
     items = read_all(files, max_item_bytes)  # pages of a batch are fetched a few at a time, in order
-    return stage_items(items, index, run_id, Storage.open(dest), params, strict_encoding, archive=True)
+    return stage_items(
+        items, index, run_id, Storage.open(dest), params, strict_encoding, archive=True, ner_model=ner_model
+    )
 
 
 def prepare_archived_batch(
@@ -69,11 +72,12 @@ def prepare_archived_batch(
     dest: str | Dest,
     params: DedupParams,
     strict_encoding: bool,
+    ner_model: str | None = None,
 ) -> StagedBatch:
     """Like `prepare_batch`, from files of the raw archive instead of the sources (`newsetl reprocess`)."""
     storage = Storage.open(dest)
     items = (item for path in raw_paths for item in items_from_archive(storage.read_parquet(path)))
-    return stage_items(items, index, run_id, storage, params, strict_encoding, archive=False)
+    return stage_items(items, index, run_id, storage, params, strict_encoding, archive=False, ner_model=ner_model)
 
 
 def stage_items(
@@ -84,13 +88,20 @@ def stage_items(
     params: DedupParams,
     strict_encoding: bool,
     archive: bool,
+    ner_model: str | None = None,
 ) -> StagedBatch:
+    if ner_model:
+        # The model travels as its name and is loaded once per worker process; a worker without it fails the
+        # batch here with a ConfigError, instead of turning every article into an internal_error reject.
+        from tasks.entities_spacy import load_ner
+
+        load_ner(ner_model)
     read: list[RawItem | Reject] = []
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for item in items:
         read.append(item)
-        result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding)
+        result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding, ner_model)
         if isinstance(result, Reject):
             rejects.append(result)
         else:
@@ -147,8 +158,9 @@ def prepare_batch_task(
     params: DedupParams,
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
+    ner_model: str | None = None,
 ) -> StagedBatch:
-    return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes)
+    return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes, ner_model)
 
 
 @task(
@@ -165,5 +177,6 @@ def prepare_archived_batch_task(
     dest: str | Dest,
     params: DedupParams,
     strict_encoding: bool,
+    ner_model: str | None = None,
 ) -> StagedBatch:
-    return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding)
+    return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding, ner_model)

@@ -9,7 +9,7 @@ import hashlib
 import json
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tasks.errors import ConfigError
 from tasks.fetch_settings import DEFAULT_USER_AGENT, FetchSettings
@@ -83,6 +83,23 @@ class RunConfig(BaseModel):
     )
     fetch: FetchOptions = Field(default_factory=lambda: FetchOptions(), description="HTTP fetching of URL sources")
     sources_file: str | None = Field(default=None, description="TOML file naming sources, read at each run")
+    ner_model: str | None = Field(
+        default=None,
+        min_length=1,
+        description="spaCy pipeline (installed package or nlp.to_disk folder) for persons, places and "
+        "organizations; None = the rule-based extractor, which needs no model",
+    )
+
+    @field_validator("ner_model")
+    @classmethod
+    def _ner_model_loads(cls, value: str | None) -> str | None:
+        # Loaded here, once per process, so a missing spaCy or model fails before anything is read or written
+        # (ConfigError naming what to install); the thread runner's batches reuse the loaded pipeline.
+        if value is not None:
+            from tasks.entities_spacy import load_ner
+
+            load_ner(value)
+        return value
 
     def target(self) -> Dest:
         return Dest(self.dest, self.s3)
@@ -116,6 +133,8 @@ class RunConfig(BaseModel):
         shaping = self.model_dump(
             exclude={"dest", "workers", "s3", "wait_lock_seconds", "lease_ttl_seconds", "fetch", "sources_file"}
         )
+        if shaping["ner_model"] is None:  # keeps the hash of every run made before the option existed
+            del shaping["ner_model"]
         return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
 
 

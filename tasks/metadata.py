@@ -1,6 +1,7 @@
 """Rule-based metadata for wire copy: provenance (publisher, agency, licence, authors, language) and
 content (persons, places, organizations, cited sources, quotes). No model download: entities come from
-`tasks.entities`, quotes from `tasks.quotes`, licences from `tasks.licenses`; language from py3langid.
+`tasks.entities` (or `tasks.entities_spacy` when a spaCy model is named), quotes from `tasks.quotes`,
+licences from `tasks.licenses`; language from py3langid.
 
 One small function per field, so a stricter rule can replace one field without touching the others.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.entities import extract_entities
+from tasks.entities_spacy import spacy_entities
 from tasks.licenses import license_from_text
 from tasks.metadata_bylines import clean_author, clean_title
 from tasks.metadata_roles import PersonRole, person_roles
@@ -126,9 +128,12 @@ def extract_metadata(
     dateline_agency: str | None = None,
     credit_lines: Sequence[str] = (),
     hints: Mapping[str, str | None] = {},
+    ner_model: str | None = None,
 ) -> Metadata:
+    """`ner_model` names a spaCy pipeline (package or folder) that decides the entity spans instead of the
+    rules (`tasks.entities_spacy`); None, the default, needs no model."""
     agency = find_agency(dateline_agency, credit_lines)
-    entities = extract_entities(body, dateline_place)
+    entities = spacy_entities(body, ner_model, dateline_place) if ner_model else extract_entities(body, dateline_place)
     organizations = dict.fromkeys(entities.organizations)
     for source in entities.cited_sources:
         if canonical_agency(source):
