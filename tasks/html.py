@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import html as html_lib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,20 +15,9 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from tasks.html_titles import page_headline
 from tasks.licenses import license_from_html
 
-_JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_CDATA = re.compile(r"^\s*<!\[CDATA\[|\]\]>\s*$")
-_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2""", re.DOTALL)
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-# The title keys a page states its headline under, strongest first (the order Readability.js reads them in).
-_TITLE_KEYS = ("dc:title", "dcterm:title", "og:title", "twitter:title", "parsely-title")
-# A title separator with its spaces: " | ", " - ", " :: ", " // » ", ": ", "_" (Chinese sites: "Story _Site").
-# A hyphen or dash needs spaces on both sides, so "hands-on" is never split.
-_SEPARATOR = r"(?:\s+(?:[|\-–—:»/·•]+\s+)+|\s*[|:]\s+|\s*_\s*)"
-_SEPARATOR_AFTER = re.compile(_SEPARATOR)
-_SEPARATOR_BEFORE = re.compile(_SEPARATOR + "$")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 # Original publication date, not the "updated" one (the full parameter set htmldate gets, as in bare_extraction's
@@ -65,6 +52,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlArticle | None:
     # which trafilatura takes when they carry rel="license". Read before the extraction, which prunes the tree.
     license = license_from_html(html)
     meta = page_metadata(tree, url, with_license=license is None)
+    # Read before the extraction, which prunes the tree: the headings the title is checked against.
+    title = page_headline(html, tree, _clean(meta.title), meta.url or url)
     document = trafilatura.bare_extraction(
         tree,
         url=url or meta.url,  # what bare_extraction hands its extraction when it reads the metadata itself
@@ -82,7 +71,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlArticle | None:
         return None
     return HtmlArticle(
         text=text,
-        title=choose_headline(page_title(html), _clean(meta.title)),
+        title=title,
         authors=_clean(meta.author),
         published=_clean(meta.date),
         site_name=_clean(meta.sitename),
@@ -121,81 +110,6 @@ def page_metadata(tree: HtmlElement, url: str | None, with_license: bool = True)
         document.license = meta.extract_license(tree)
     document.clean_and_trim()
     return document
-
-
-def choose_headline(stated: str | None, guessed: str | None) -> str | None:
-    """The page's stated title less the site's branding, which we drop even when the page names no site for
-    `tasks.metadata` to drop.
-
-    Where trafilatura's title is one side of the stated title at a separator, that separator is where the
-    branding starts or ends; the branding is the shorter side in words ("Story - anarcat", "PaiNs Blog :
-    Story", "DimidoBlog" in "Story | DimidoBlog"), the last on a tie (suffixes are the common form).
-    """
-    if not (stated and guessed) or stated == guessed:
-        return stated or guessed
-    sides: tuple[str, str] | None = None
-    after = _SEPARATOR_AFTER.match(stated, len(guessed)) if stated.startswith(guessed) else None
-    if after and after.end() < len(stated):
-        sides = (guessed, stated[after.end() :])
-    before = _SEPARATOR_BEFORE.search(stated, 0, len(stated) - len(guessed)) if stated.endswith(guessed) else None
-    if sides is None and before and before.start() > 0:
-        sides = (stated[: before.start()], guessed)
-    if sides is None:
-        return stated
-    first, last = sides
-    return first if len(first.split()) >= len(last.split()) else last
-
-
-def page_title(html: str) -> str | None:
-    """The headline the page states for itself: the `headline` of its JSON-LD article, else its title meta
-    tags (og:title ...), else <title>; None when it states none. Taken as written: trafilatura's guess from the
-    body can land on a section heading ("Health Center") where the page names the story in its metadata.
-    The site name is dropped later, once, by `tasks.metadata` (it knows the site name)."""
-    headline = _json_ld_headline(html)
-    if headline:
-        return headline
-    metas: dict[str, str] = {}
-    for tag in _META.finditer(html):
-        attributes = {key.lower(): value for key, _quote, value in _ATTRIBUTE.findall(tag.group())}
-        key = (attributes.get("property") or attributes.get("name") or "").lower()
-        if key in _TITLE_KEYS and key not in metas and (content := _text(attributes.get("content"))):
-            metas[key] = content
-    for key in _TITLE_KEYS:
-        if key in metas:
-            return metas[key]
-    title = _TITLE.search(html)
-    return _text(title.group(1)) if title else None
-
-
-def _json_ld_headline(html: str) -> str | None:
-    for block in _JSON_LD.finditer(html):
-        try:
-            data = json.loads(_CDATA.sub("", block.group(1)))
-        except ValueError:
-            continue  # broken JSON-LD is common; the meta tags still say it
-        stack: list[Any] = [data]
-        while stack:
-            node = stack.pop(0)
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                stack.extend(node["@graph"] if isinstance(node.get("@graph"), list) else [])
-                kinds = node.get("@type")
-                kinds = kinds if isinstance(kinds, list) else [kinds]
-                is_article = any(isinstance(kind, str) and kind.endswith(_ARTICLE_TYPES) for kind in kinds)
-                if is_article and (headline := _text(node.get("headline"))):
-                    return headline
-    return None
-
-
-_ARTICLE_TYPES = ("Article", "BlogPosting", "Report")
-
-
-def _text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = " ".join(html_lib.unescape(value).split())
-    return text or None
 
 
 def _clean(value: object) -> str | None:

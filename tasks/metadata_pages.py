@@ -51,8 +51,9 @@ def mozilla_scores(root: Path) -> list[Score]:
             "publisher": labels.get("siteName"),
         }
         pairs.append((row, gold))
-        # Readability keeps the site name in some titles ("... - Breitbart") and drops it in others; we drop
-        # it always, so also score with it dropped from the label the way we drop it from ours.
+        # Readability copies og:title as written, site name and all ("... - Breitbart"), and cuts <title> at
+        # times; we drop a site name wherever the page lets us verify it, so also score with it dropped from
+        # the label the way we drop it from ours.
         label = clean_title(labels.get("title"), labels.get("siteName"))
         titles_without_site += same_title((row or {}).get("title"), label)
     without_site = ratio(titles_without_site, pages, "title, site name dropped from label", "mozilla_readability")
