@@ -21,11 +21,14 @@ from tasks.dedup_index import manifest_table, scheme_of
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, committed_files
 from tasks.reindex import rebuild_index
-from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
+from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
 
-@task(name="rebuild-index", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=retry_transient)
+@task(
+    name="rebuild-index",
+    **RETRY_TRANSIENT,
+)
 def rebuild_index_task(dest: Dest, run_id: str, params: DedupParams) -> list[WrittenFile]:
     return rebuild_index(Storage.open(dest), run_id, params)
 

@@ -19,7 +19,7 @@ from tasks.faults import crash_point
 from tasks.protocol import WrittenFile, commit, publish, staged_data_path
 from tasks.raw_archive import STAGED_RAW
 from tasks.resolve import repeated_raw_path, repeated_rejects_path
-from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
+from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
 # Articles in row groups of 256 (~1 MB of text): dedup reads the texts of a few committed articles by id
@@ -90,14 +90,15 @@ def files_for_manifest(files: list[WrittenFile]) -> list[dict[str, Any]]:
 @task(
     name="commit-batch",
     task_run_name="commit-batch-{batch.index}",
-    retries=RETRIES,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=retry_transient,
+    **RETRY_TRANSIENT,
 )
 def commit_batch_task(batch: StagedBatch, decisions_path: str, run_id: str, dest: str | Dest) -> list[WrittenFile]:
     return commit_batch(batch, decisions_path, run_id, dest)
 
 
-@task(name="commit-run", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=retry_transient)
+@task(
+    name="commit-run",
+    **RETRY_TRANSIENT,
+)
 def commit_run_task(dest: str | Dest, manifest: dict[str, Any]) -> str:
     return commit_run(dest, manifest)

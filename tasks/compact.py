@@ -17,7 +17,7 @@ from schemas.index import INDEX_TABLES, SCHEME_METADATA
 from tasks.commit import ROW_GROUP_ROWS
 from tasks.dedup_index import committed_index, manifest_table, write_postings
 from tasks.protocol import WrittenFile, committed_entries, staged_data_path
-from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
+from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
 COMPACTED_TABLES = ("articles", "duplicates", "rejects", "raw")
@@ -95,9 +95,7 @@ def _merge_index(storage: Storage, group: MergeGroup, index: int, run_id: str) -
 @task(
     name="merge-files",
     task_run_name="merge-{group.table}-{index}",
-    retries=RETRIES,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=retry_transient,
+    **RETRY_TRANSIENT,
 )
 def merge_group_task(group: MergeGroup, index: int, run_id: str, dest: str | Dest) -> WrittenFile:
     return merge_group(group, index, run_id, dest)

@@ -26,7 +26,7 @@ from tasks.protocol import WrittenFile, staged_data_path, staging_dir
 from tasks.resolve_index import index_postings, repeated_ids_path
 from tasks.resolve_prior import load_prior
 from tasks.resolve_texts import LazyTexts, agency_own, read_keys
-from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
+from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
 DECISIONS_SCHEMA = pa.schema(
@@ -178,7 +178,10 @@ def _decision(
     }
 
 
-@task(name="resolve-duplicates", retries=RETRIES, retry_delay_seconds=RETRY_DELAYS, retry_condition_fn=retry_transient)
+@task(
+    name="resolve-duplicates",
+    **RETRY_TRANSIENT,
+)
 def resolve_duplicates_task(
     staged: list[StagedBatch], run_id: str, dest: str | Dest, params: DedupParams, fresh: bool = False
 ) -> Resolution:

@@ -42,3 +42,11 @@ def retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     except Exception:  # the result could not be read: do not guess
         return False
     return isinstance(exc, BaseException) and is_transient(exc)
+
+
+# The retry settings of every task that touches the destination, in one place: `@task(name=..., **RETRY_TRANSIENT)`.
+RETRY_TRANSIENT: dict[str, Any] = {
+    "retries": RETRIES,
+    "retry_delay_seconds": RETRY_DELAYS,
+    "retry_condition_fn": retry_transient,
+}
