@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="spaCy pipeline for persons, places and organizations, e.g. en_core_web_sm or a folder "
         "(needs pip install 'newsetl[spacy]' and the model); default: rule-based, no model",
     )
+    cli_dataset.add_internal_error_option(run)
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
     cli_fetch.add_fetch_options(run)
     cli_dataset.add_scheme_options(run)
@@ -92,6 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workers=args.workers,
             strict_encoding=args.strict_encoding,
             ner_model=args.ner_model,
+            max_internal_error_share=args.max_internal_error_share,
             dedup=dedup,
             **cli_dataset.lease_options(args),
             **fetch_values,

@@ -70,6 +70,17 @@ def lease_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"s3": s3_options(args), "wait_lock_seconds": args.wait_lock, "lease_ttl_seconds": args.lease_ttl}
 
 
+def add_internal_error_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-internal-error-share",
+        type=float,
+        default=0.5,
+        metavar="SHARE",
+        help="fail the run, committing nothing, when more than this share of its items hit an internal error "
+        "(a bug, not bad input; from 20 such items on; default %(default)s, 1 never fails)",
+    )
+
+
 def register(commands: Any) -> None:
     reprocess = commands.add_parser("reprocess", help="rebuild DEST's tables from its raw archive, fetching nothing")
     reprocess.add_argument("dest", metavar="DEST")
@@ -77,6 +88,7 @@ def register(commands: Any) -> None:
     reprocess.add_argument(
         "--ner-model", metavar="NAME_OR_PATH", default=None, help="spaCy pipeline, as for `newsetl run`"
     )
+    add_internal_error_option(reprocess)
     reprocess.add_argument("--json", action="store_true", help="print the run summary as JSON")
     add_dest_options(reprocess)
     reprocess.set_defaults(handler=_reprocess)
@@ -120,7 +132,12 @@ def _checked(args: argparse.Namespace, **extra: Any) -> RunConfig:
 
 
 def _reprocess(args: argparse.Namespace) -> int:
-    config = _checked(args, batch_size=args.batch_size, ner_model=args.ner_model)
+    config = _checked(
+        args,
+        batch_size=args.batch_size,
+        ner_model=args.ner_model,
+        max_internal_error_share=args.max_internal_error_share,
+    )
     from flows.reprocess import reprocess
 
     return _report(reprocess(config, return_state=True), args.json)

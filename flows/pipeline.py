@@ -19,6 +19,7 @@ from tasks.batch import StagedBatch
 from tasks.commit import commit_batch_task, commit_run_task, files_for_manifest
 from tasks.config import RunConfig
 from tasks.dedup_index import check_scheme
+from tasks.errors import INTERNAL_ERROR, check_internal_errors
 from tasks.faults import crash_point
 from tasks.index_cache import IndexCache
 from tasks.lease import Lease, hold
@@ -80,6 +81,15 @@ def stage_resolve_commit(
     dest = config.target()
     params = DedupParams(**config.dedup.model_dump())
     staged = progress.collect("prepare-batch", submit_batches(params), items=lambda b: b.items)
+    rejected = rejects_by_reason(staged)
+    check_internal_errors(rejected, sum(b.items for b in staged), config.max_internal_error_share)
+    if rejected.get(INTERNAL_ERROR):
+        get_run_logger().warning(
+            "%d items hit an internal error: kept as rejects (reason %s) with their raw bytes; "
+            "`newsetl reprocess DEST` rebuilds them once the bug is fixed",
+            rejected[INTERNAL_ERROR],
+            INTERNAL_ERROR,
+        )
     with progress.stage("resolve-duplicates"):
         resolution = resolve_duplicates_task(staged, run_id, dest, params, fresh)
     commits = [commit_batch_task.submit(b, resolution.decisions_path, run_id, dest) for b in staged]
@@ -94,6 +104,14 @@ def stage_resolve_commit(
     return summary
 
 
+def rejects_by_reason(staged: list[StagedBatch]) -> dict[str, int]:
+    rejects: dict[str, int] = {}
+    for batch in staged:
+        for reason, n in batch.rejects.items():
+            rejects[reason] = rejects.get(reason, 0) + n
+    return dict(sorted(rejects.items()))
+
+
 def summarize(
     config: RunConfig,
     run_id: str,
@@ -103,10 +121,7 @@ def summarize(
     resolution: Resolution,
     written: list[WrittenFile],
 ) -> dict[str, Any]:
-    rejects: dict[str, int] = {}
-    for batch in staged:
-        for reason, n in batch.rejects.items():
-            rejects[reason] = rejects.get(reason, 0) + n
+    rejects = rejects_by_reason(staged)
     tables = ("articles", "duplicates", "rejects", "raw", "superseded")
     rows = {t: sum(w.rows for w in written if w.table == t) for t in tables}
     return {

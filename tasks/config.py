@@ -83,6 +83,13 @@ class RunConfig(BaseModel):
     )
     fetch: FetchOptions = Field(default_factory=lambda: FetchOptions(), description="HTTP fetching of URL sources")
     sources_file: str | None = Field(default=None, description="TOML file naming sources, read at each run")
+    max_internal_error_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Fail the run, committing nothing, when more than this share of its items hit an internal "
+        "error (a bug, not bad input; from 20 such items on)",
+    )
     ner_model: str | None = Field(
         default=None,
         min_length=1,
@@ -131,7 +138,16 @@ class RunConfig(BaseModel):
     def config_hash(self) -> str:
         """Hash of what changes the output; the DEST is where, not what, so it is left out."""
         shaping = self.model_dump(
-            exclude={"dest", "workers", "s3", "wait_lock_seconds", "lease_ttl_seconds", "fetch", "sources_file"}
+            exclude={
+                "dest",
+                "workers",
+                "s3",
+                "wait_lock_seconds",
+                "lease_ttl_seconds",
+                "fetch",
+                "sources_file",
+                "max_internal_error_share",
+            }
         )
         if shaping["ner_model"] is None:  # keeps the hash of every run made before the option existed
             del shaping["ner_model"]

@@ -5,11 +5,14 @@
     ├── TransientError     worth retrying: network blips, throttling, 5xx (retried by the task wrappers)
     └── TerminalError      retrying will not help: the run fails with one clear message (exit code 1)
 
-Bad *input* is not an error: it becomes a row in the rejects table (see `Reject`).
+Bad *input* is not an error: it becomes a row in the rejects table (see `Reject`). An input that meets a bug
+becomes a reject too (reason `internal_error`, with its raw bytes); but when most of a run's items do, the
+bug is ours, not the inputs': `check_internal_errors` fails the run before anything is committed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -46,3 +49,20 @@ class RejectedInput(Exception):
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+
+
+INTERNAL_ERROR = "internal_error"  # reject reason of an item that met a bug
+MIN_INTERNAL_ERRORS = 20  # fewer is a handful of odd inputs, whatever their share of a small run
+
+
+def check_internal_errors(rejects_by_reason: Mapping[str, int], items: int, max_share: float) -> None:
+    """Fail the run when more than `max_share` of its items hit an internal error: a broken extractor or a
+    bad upgrade, which would otherwise turn a whole archive into rejects under a run that looks successful."""
+    internal = rejects_by_reason.get(INTERNAL_ERROR, 0)
+    if internal >= MIN_INTERNAL_ERRORS and internal > max_share * items:
+        raise TerminalError(
+            f"{internal} of {items} items failed with an internal error (a bug in newsetl or a dependency, "
+            f"not bad input), more than the allowed share {max_share:g}: nothing was committed. The log has "
+            "each error with its traceback; fix or upgrade and rerun, or set --max-internal-error-share 1 "
+            "to commit them as rejects"
+        )
