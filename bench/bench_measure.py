@@ -1,10 +1,16 @@
 """What bench/run_bench.py measures with besides clocks: stage timings from the flow's progress module, peak
-RSS while a run is under way, and the Markdown report."""
+RSS while a run is under way, and the Markdown report. Run as a module, the one-batch measurement alone:
+
+    .venv/bin/python -m bench.bench_measure [--articles 2000]
+"""
 
 from __future__ import annotations
 
+import argparse
 import resource
+import tempfile
 import threading
+from pathlib import Path
 from typing import Any
 
 
@@ -129,8 +135,13 @@ def markdown(r: dict[str, Any]) -> str:
             f"| {run['articles']:,} | {per} | {i['output_files']} | {labels['exact']} / {near} "
             f"| {c['duplicates_exact']} / {c['duplicates_near']} | {c['rejects']} |"
         )
-    b = r["batch"]
-    lines += [
+    lines += batch_markdown(r["batch"])
+    return "\n".join(lines)
+
+
+def batch_markdown(b: dict[str, Any]) -> list[str]:
+    """The report's one-batch section: prepare_batch's steps timed one by one, then its cProfile."""
+    lines = [
         "",
         f"## One batch: prepare_batch on one file of {b['articles']} articles",
         "",
@@ -142,4 +153,27 @@ def markdown(r: dict[str, Any]) -> str:
     total = sum(b["steps_seconds"].values()) or 1.0
     lines += [f"| {k} | {v} | {v / total:.0%} |" for k, v in b["steps_seconds"].items()]
     lines += ["", "cProfile of prepare_batch, top 15 by tottime:", "", "```", b["profile_top15_tottime"], "```", ""]
-    return "\n".join(lines)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the one-batch measurement of `make bench`, on a fresh corpus file (no Prefect, about 20 s):
+
+    .venv/bin/python -m bench.bench_measure [--articles 2000]
+    """
+    from bench.corpus import articles_dir, corpora_root, load_wire, write_corpus
+    from bench.run_bench import batch_breakdown  # here: bench.run_bench imports this module
+
+    parser = argparse.ArgumentParser(description="prepare_batch on one file of wire articles: steps and cProfile")
+    parser.add_argument("--articles", type=int, default=2000)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="newsetl-batch-") as tmp:
+        corpus = Path(tmp) / "corpus"
+        write_corpus(corpus, args.articles, load_wire(corpora_root()), per_file=args.articles)
+        batch = batch_breakdown(articles_dir(corpus) / "part-00000.jsonl", Path(tmp) / "plain")
+    print("\n".join(batch_markdown(batch)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -127,7 +127,9 @@ def main() -> None:
             walls[name] = time.perf_counter() - started
             print(f"{name:>6}: wall {walls[name]:.1f} s, flow {summary['elapsed_seconds']:.1f} s, {summary['counts']}")
         same = [
-            duckdb.sql(f"SELECT {cols} FROM read_parquet('{Path(tmp) / r}/{t}/**/*.parquet') ORDER BY ALL").fetchall()
+            duckdb.execute(
+                f"SELECT {cols} FROM read_parquet('{Path(tmp) / r}/{t}/**/*.parquet') ORDER BY ALL"
+            ).fetchall()
             for t, cols in (("articles", "article_id"), ("duplicates", "article_id, duplicate_of, method"))
             for r in ("thread", "dask")
         ]

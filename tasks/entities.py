@@ -10,20 +10,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.entity_runs import (
+    AGENCY_NAMES,
+    ORG,
+    PLACE,
+    SPLIT,
+    TITLED,
+    has_org_head,
+    places_in,
+    run_decision,
+    segments,
+    single_decision,
+)
 from tasks.gazetteer import (
-    AGENCIES,
     DEMONYMS,
-    KNOWN_ORGS,
     NAME_LEAD_WORDS,
     NON_NAME_WORDS,
-    ORG_HEADS,
     ORG_WORDS,
     PLACE_ALIASES,
-    PLACE_WORDS,
     ROLE_NOUNS,
     TITLE_HEADS,
 )
-from tasks.metadata_geo import canonical_city, country_of_place, is_region, with_countries
+from tasks.metadata_geo import country_of_place, is_region, with_countries
 from tasks.metadata_roles import title_as_written
 from tasks.names import (
     AFTER_APPOSITIVE,
@@ -32,15 +40,10 @@ from tasks.names import (
     BEFORE_CITE,
     CITE_TRIGGERS,
     CONNECTORS,
-    NOT_NAME_ENDINGS,
-    NOT_NAME_STARTS,
-    PORTFOLIO,
-    RUN_RE,
     SAID_BEFORE,
     PersonMention,
-    canonical_agency,
     canonical_place,
-    is_name_word,
+    capitalized_runs,
     resolve_mentions,
 )
 
@@ -71,59 +74,40 @@ class _Scan:
         # start, name, role key ("admiral"), weak (one word, kept only if it resolves), title as written
         self.mentions: list[tuple[int, str, str | None, bool, str | None]] = []
 
-    def run(self, tokens: list[str], start: int, end: int) -> None:
-        while tokens and (tokens[0] in NON_NAME_WORDS or tokens[0] in CONNECTORS):
-            start += len(tokens.pop(0)) + 1
-        while tokens and (tokens[-1] in CONNECTORS or tokens[-1] in NON_NAME_WORDS):
-            end -= len(tokens.pop()) + 1
-        if not tokens:
-            return
-        # A capitalized sentence-starter inside the run splits it: "the U.S. The ministry ...".
-        for index, token in enumerate(tokens):
-            if token in NON_NAME_WORDS and index:
-                self.run(tokens[:index], start, start + len(" ".join(tokens[:index])))
-                rest = tokens[index + 1 :]
-                self.run(rest, end - len(" ".join(rest)), end)
-                return
-        self._classify(tokens, start, end)
+    def run(self, text: str, start: int) -> None:
+        """A capitalized run of several words: its name-like segments, each classified."""
+        for tokens, begin, end in segments(text):
+            self._classify(list(tokens), start + begin, start + end)
 
     def _classify(self, tokens: list[str], start: int, end: int) -> None:
         name = " ".join(tokens)
-        agency = canonical_agency(name)
-        if agency or name in KNOWN_ORGS:
-            self._org(agency or name, start, end)
-            return
-        place = canonical_place(name)
-        if place:
-            self.places.setdefault(place, None)
-            return
-        if self._titled_person(tokens, start):
-            return
-        if len(tokens) > 1 and tokens[-1] in PLACE_WORDS:  # "Sun City", "Wall Street", "Central Coast"
-            self.places.setdefault(name, None)
-            return
-        has_connector = any(token in CONNECTORS for token in tokens)
-        if (len(tokens) > 1 and tokens[-1] in ORG_WORDS) or (has_connector and _has_org_head(tokens)):
-            self._org(name, start, end)
-            return
-        if has_connector:
+        decision = run_decision(tokens, name)
+        kind = decision[0]
+        if kind == ORG:
+            self._org(decision[1], start, end)
+        elif kind == PLACE:
+            self.places.setdefault(decision[1], None)
+        elif kind == TITLED:
+            self._titled_person(tokens, start, decision[1], decision[2])
+        elif kind == SPLIT:
             self._split_at_connectors(tokens, start)
-            return
-        if self._contextual_person(tokens, name, start, end) or self._gazetteer_city(name, start, end):
-            return
-        self._places_inside(tokens)
+        elif not (
+            (decision[1] and self._contextual_person(tokens, start, end))
+            or (decision[2] is not None and self._gazetteer_city(decision[2], start, end))
+        ):
+            for place in decision[3]:
+                self.places.setdefault(place, None)
 
     def single(self, token: str, start: int, end: int) -> None:
         """The common one-word run, on a fast path: most are places, acronyms or sentence starts."""
-        agency = AGENCIES.get(token.casefold())
-        if agency or token in KNOWN_ORGS:
-            self._org(agency or token, start, end)
-            return
-        place = canonical_place(token) or DEMONYMS.get(token)
-        if place:
-            self.places.setdefault(place, None)
-        elif not self._contextual_person([token], token, start, end):
-            self._gazetteer_city(token, start, end)
+        decision = single_decision(token)
+        kind = decision[0]
+        if kind == ORG:
+            self._org(decision[1], start, end)
+        elif kind == PLACE:
+            self.places.setdefault(decision[1], None)
+        elif not (decision[1] and self._contextual_person([token], start, end)) and decision[2] is not None:
+            self._gazetteer_city(decision[2], start, end)
 
     def _org(self, name: str, start: int, end: int) -> None:
         self.orgs.setdefault(name, None)
@@ -132,13 +116,14 @@ class _Scan:
         if place:
             self.places.setdefault(place, None)
         # A news agency or outlet that "said" is a source too: "Interfax said", "the Tasnim news agency said".
-        said = name in AGENCIES.values() and AFTER_SAY.match(self.text, end) is not None
+        said = name in AGENCY_NAMES and AFTER_SAY.match(self.text, end) is not None
         if said or self._cited_before(start) or AFTER_CITE.match(self.text, end):
             self.cited.setdefault(name, None)
 
     def _cited_before(self, start: int) -> bool:
         window = self.text[max(0, start - 60) : start]
-        return any(trigger in window for trigger in CITE_TRIGGERS) and BEFORE_CITE.search(window) is not None
+        # map() keeps the trigger test in C: a generator here cost as much as the regex search it saves.
+        return any(map(window.__contains__, CITE_TRIGGERS)) and BEFORE_CITE.search(window) is not None
 
     def _role_before(self, start: int) -> tuple[bool, str | None]:
         """(is the name right after "said"/"according to", the role noun right before it if any)."""
@@ -149,35 +134,17 @@ class _Scan:
         previous = head.rsplit(None, 1)[-1].lower()
         return head.endswith(SAID_BEFORE), previous if previous in ROLE_NOUNS else None
 
-    def _titled_person(self, tokens: list[str], start: int) -> bool:
-        for index in range(len(tokens) - 2, -1, -1):
-            role = TITLE_HEADS.get(tokens[index])
-            if role is None:
-                continue
-            rest = index + 1
-            if tokens[rest] in CONNECTORS:
-                # "Mayor of London Sadiq Khan", "Secretary of State Antony Blinken": the name is the tail
-                # after the portfolio, places and organization words.
-                rest = len(tokens)
-                while rest > index + 1 and is_name_word(tokens[rest - 1]) and not _is_portfolio(tokens[rest - 1]):
-                    rest -= 1
-                if rest == index + 1 or len(tokens) - rest < 2:  # "CEO of Tesla" names no person
-                    return False
-            name_tokens = tokens[rest:]
-            if not 1 <= len(name_tokens) <= 4 or not all(is_name_word(token) for token in name_tokens):
-                return False
-            if canonical_place(" ".join(name_tokens)) or any(token in ORG_WORDS for token in name_tokens):
-                return False
-            offset = start + len(" ".join(tokens[:rest])) + 1
-            self.mentions.append((offset, " ".join(name_tokens), role, False, title_as_written(tokens, index, rest)))
-            self._title_prefix(tokens[:index])
-            return True
-        return False
+    def _titled_person(self, tokens: list[str], start: int, index: int, rest: int) -> None:
+        """The person of a run that `_title_split` found a title and a name in."""
+        offset = start + len(" ".join(tokens[:rest])) + 1
+        role = TITLE_HEADS[tokens[index]]
+        self.mentions.append((offset, " ".join(tokens[rest:]), role, False, title_as_written(tokens, index, rest)))
+        self._title_prefix(tokens[:index])
 
     def _title_prefix(self, prefix: list[str]) -> None:
         """What precedes a title: "Bank of England Governor", "Iranian Foreign Ministry Spokesman"."""
         self._places_inside(prefix)
-        if not _has_org_head(prefix):
+        if not has_org_head(prefix):
             while prefix and prefix[-1] not in ORG_WORDS:
                 prefix.pop()
         if len(prefix) > 1:
@@ -197,17 +164,11 @@ class _Scan:
             else:
                 part.append(token)
 
-    def _contextual_person(self, tokens: list[str], name: str, start: int, end: int) -> bool:
+    def _contextual_person(self, tokens: list[str], start: int, end: int) -> bool:
+        """A run `_person_shaped` names a person where the text around it says so ("said X", "X said")."""
         said_before, role = self._role_before(start)
         after = AFTER_SAY.match(self.text, end) or (len(tokens) > 1 and AFTER_APPOSITIVE.match(self.text, end))
         if not (said_before or role or after):
-            return False
-        if (
-            tokens[-1] in TITLE_HEADS
-            or tokens[-1] in NOT_NAME_ENDINGS
-            or tokens[0] in NOT_NAME_STARTS
-            or any(token in ORG_WORDS or token in DEMONYMS or not is_name_word(token) for token in tokens)
-        ):
             return False
         title = role
         while len(tokens) > 1 and tokens[0] in NAME_LEAD_WORDS:  # "said Republican Chuck Grassley"
@@ -222,10 +183,8 @@ class _Scan:
             self.cited.setdefault(name, None)
         return True
 
-    def _gazetteer_city(self, name: str, start: int, end: int) -> bool:
-        city = canonical_city(name)
-        if city is None:
-            return False
+    def _gazetteer_city(self, city: str, start: int, end: int) -> bool:
+        """`city` (the gazetteer's name of the run at start:end) is a place where the text uses it as one."""
         if self.text.startswith(("'s", "’s"), end):
             return False  # "in Holiday's capital": a company's name
         after = _PLACE_AFTER.match(self.text, end)
@@ -237,40 +196,21 @@ class _Scan:
         return True
 
     def _places_inside(self, tokens: list[str]) -> None:
-        if len(tokens) == 1:
-            place = canonical_place(tokens[0]) or DEMONYMS.get(tokens[0])
-            if place:
-                self.places.setdefault(place, None)
-            return
-        for size in (3, 2, 1):
-            for index in range(len(tokens) - size + 1):
-                words = " ".join(tokens[index : index + size])
-                place = canonical_place(words) or DEMONYMS.get(words)
-                if place:
-                    self.places.setdefault(place, None)
-
-
-def _is_portfolio(token: str) -> bool:
-    return token in PORTFOLIO or token in ORG_WORDS or canonical_place(token) is not None
-
-
-def _has_org_head(tokens: list[str]) -> bool:
-    return any(
-        token in ORG_HEADS and tokens[index + 1] in ("of", "for", "of the", "the")
-        for index, token in enumerate(tokens[:-1])
-    )
+        for place in places_in(tokens):
+            self.places.setdefault(place, None)
 
 
 def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
     scan = _Scan(text)
     if dateline_place:
         scan.places[canonical_place(dateline_place) or dateline_place] = None
-    for match in RUN_RE.finditer(text):
-        run = match.group()
+    for match in capitalized_runs(text):
+        run = match[0]
         if " " in run:
-            scan.run(run.split(" "), match.start(), match.end())
+            scan.run(run, match.start())
         elif run not in NON_NAME_WORDS:
-            scan.single(run, match.start(), match.end())
+            start = match.start()
+            scan.single(run, start, start + len(run))
     mentions = resolve_mentions(scan.mentions)
     persons = dict.fromkeys(mention.name for mention in mentions)
     for name in persons:

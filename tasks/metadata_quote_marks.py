@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MARKS = re.compile(r"''|[\"“”„«»]")
+# A quote mark, or two apostrophes. The same matches as `''|["“”„«»]`, but opening with a character class lets
+# the engine skip to candidates in C instead of trying both alternatives at every position.
+_MARKS = re.compile(r"[\"“”„«»'](?:(?<=')'|(?<!'))")
 _BEFORE_OPEN = frozenset(" \t\n([{—–-/:")  # a straight mark after these opens a quote
 _AFTER_CLOSE = frozenset(" \t\n.,;:!?)]}—–-…")  # a straight mark before these closes one
 _SENTENCE_END = re.compile(r"[.!?…](?=[^.!?…]*$)")

@@ -5,18 +5,20 @@ of partial person mentions ("Ferreira", "Mr Durov") to the full name given earli
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from tasks.gazetteer import AGENCIES, PLACE_ALIASES, PLACES, word_set
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LO = "a-zß-öø-ÿĀ-ž"
-_ABBR = (
-    r"(?:Gen|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sen|Rep|Gov|Lt|Col|Maj|Capt|Sgt|Adm|Brig|Cmdr|Insp|Det|Supt|Amb|St|Jr|Sr"
-    r"|Corp|Inc|Ltd|Co)\."
+_ABBREVIATIONS = (
+    "Gen|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sen|Rep|Gov|Lt|Col|Maj|Capt|Sgt|Adm|Brig|Cmdr|Insp|Det|Supt|Amb|St|Jr|Sr"
+    "|Corp|Inc|Ltd|Co"
 )
-_CAP = rf"[{_UP}](?:[{_LO}]+(?:[{_UP}][{_LO}]+)*|['’][{_UP}][{_LO}]+)(?:-[{_UP}]?[{_LO}]+)*\b"
+_ABBR = rf"(?:{_ABBREVIATIONS})\."
+_CAP_REST = rf"(?:[{_LO}]+(?:[{_UP}][{_LO}]+)*|['’][{_UP}][{_LO}]+)(?:-[{_UP}]?[{_LO}]+)*\b"  # after the capital
+_CAP = rf"[{_UP}]{_CAP_REST}"
 _TOKEN = (
     rf"(?:{_ABBR}|(?:a[lsdnrtz]|el|ash)-[{_UP}][{_LO}]+\b|[{_UP}]{{2,}}\d*(?:-[{_UP}]+)?\b|(?:[{_UP}]\.){{2,}}"
     rf"|G\d{{1,2}}\b|{_CAP}|[{_UP}]\.)"
@@ -24,7 +26,35 @@ _TOKEN = (
 CONNECTORS = word_set("of|the|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&")
 _CONNECTOR = r"(?:of the|for the|of|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&)"
 # The leading lookahead lets the engine skip lowercase positions before trying the token alternation.
+# On a whole body, `capitalized_runs` finds the same runs in about half the time.
 RUN_RE = re.compile(rf"(?=[{_UP}]|a[lsdnrtz]-|el-|ash-)(?<![\w'’.-]){_TOKEN}(?: (?:{_CONNECTOR} )?{_TOKEN})*")
+
+
+def _upper_first_token() -> str:
+    """_TOKEN for a run's first token when it starts with a capital, written so the pattern opens with a character
+    class: the engine then jumps to capitals in C, where RUN_RE's look-ahead is tried at every position (twice
+    the time). The look-behinds after the first letter say which alternative it may start."""
+    by_letter: dict[str, list[str]] = {}
+    for abbreviation in _ABBREVIATIONS.split("|"):
+        by_letter.setdefault(abbreviation[0], []).append(abbreviation[1:])
+    abbreviations = "|".join(f"(?<={letter})(?:{'|'.join(rest)})" for letter, rest in by_letter.items())
+    after = f"(?<=[{_UP}])"
+    return (
+        rf"[{_UP}](?<![\w'’.-].)(?:(?:{abbreviations})\.|{after}[{_UP}]+\d*(?:-[{_UP}]+)?\b|{after}\.(?:[{_UP}]\.)+"
+        rf"|(?<=G)\d{{1,2}}\b|{after}{_CAP_REST}|{after}\.)"
+    )
+
+
+# RUN_RE for texts where no run opens with "al-"/"el-"/"ash-" (what _PARTICLE_START finds; it scans for "-").
+_UPPER_RUN_RE = re.compile(rf"{_upper_first_token()}(?: (?:{_CONNECTOR} )?{_TOKEN})*")
+_BOUNDARY = r"(?<![\w'’.-])"
+_PARTICLE_START = re.compile(rf"-(?:(?<={_BOUNDARY}a[lsdnrtz]-)|(?<={_BOUNDARY}el-)|(?<={_BOUNDARY}ash-))[{_UP}]")
+
+
+def capitalized_runs(text: str) -> Iterator[re.Match[str]]:
+    """`RUN_RE.finditer(text)`, the same matches, faster on a long text."""
+    return (RUN_RE if _PARTICLE_START.search(text) else _UPPER_RUN_RE).finditer(text)
+
 
 SAY_VERBS = (
     "said|says|told|added|stated|noted|explained|warned|wrote|argued|insisted|announced|asked|replied|"

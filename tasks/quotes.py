@@ -37,9 +37,10 @@ _SPEAKER_BEFORE_VERB = re.compile(
     rf",? (?P<who>[^\s\"“”«».,;:!?](?:[^\"“”«».;:!?\n]|{_ABBREVIATION_DOT}){{0,80}}?)"
     rf" (?:(?:also|later|then) )?(?:{SAY_VERBS})\b"
 )
-_VERB_BEFORE_QUOTE = re.compile(
-    rf"\b(?:{SAY_VERBS}|saying|called|calling|arguing|describing|described)\b[^\"“”«».!?\n]{{0,80}}?[:,]?\s*$"
-)
+_QUOTE_VERBS = f"{SAY_VERBS}|saying|called|calling|arguing|describing|described"
+_VERB_BEFORE_QUOTE = re.compile(rf"\b(?:{_QUOTE_VERBS})\b[^\"“”«».!?\n]{{0,80}}?[:,]?\s*$")
+# How far before the quote's trailing whitespace a _VERB_BEFORE_QUOTE match can start: verb, 80 characters, [:,].
+_VERB_REACH = max(map(len, _QUOTE_VERBS.split("|"))) + 81
 _ABBREVIATED = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Prof)|\b[A-Z])$")
 _PARENTHESIS = re.compile(r"\([^()\n]{0,40}\)")
 _CLAUSE_MARKS = (".", "!", "?", '"', "”", "»", "\n")
@@ -126,7 +127,11 @@ def _attribution(text: str, start: int, end: int, content: str) -> str | None:
             if named or len(segments[0].split()) <= 8:
                 return named[0] if named else segments[0]
     window_start = max(0, start - 300)
-    verb = _VERB_BEFORE_QUOTE.search(text, window_start, start)
+    # Searched only where a match can start (a third of the window): the same leftmost match, 3x less scanning.
+    reach = start
+    while reach > window_start and text[reach - 1].isspace():
+        reach -= 1
+    verb = _VERB_BEFORE_QUOTE.search(text, max(window_start, reach - _VERB_REACH), start)
     if verb is None:
         return None
     # Parentheses and abbreviation dots do not end the clause: "Paul Ryan (R-Wis.) said", "Mr. Barak said".
