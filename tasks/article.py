@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from tasks.errors import Reject, RejectedInput
+from tasks.errors import INTERNAL_ERROR, Reject, RejectedInput
+from tasks.faults import fault_point
 from tasks.html import declared_charset, extract_html
 from tasks.licenses import license_from_html
 from tasks.metadata import extract_metadata
@@ -45,10 +46,11 @@ def build_article(
         return Reject(item.source_uri, exc.reason, exc.detail, item.raw)
     except Exception as exc:  # a bug met by one odd input must not stop its batch: keep the input, say why
         _log.warning("internal error on %s: %r", item.source_uri, exc, exc_info=True)
-        return Reject(item.source_uri, "internal_error", f"{type(exc).__name__}: {exc}", item.raw)
+        return Reject(item.source_uri, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}", item.raw)
 
 
 def _build(item: RawItem, run_id: str, strict_encoding: bool, ner_model: str | None) -> dict[str, Any]:
+    fault_point("build-article")
     fields = dict(item.fields)
     encoding = "utf-8"
     if item.text is not None:

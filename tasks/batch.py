@@ -24,7 +24,7 @@ from tasks.minhash import DedupParams, signatures
 from tasks.protocol import staging_dir
 from tasks.raw_archive import archive_table, items_from_archive
 from tasks.read import RawItem
-from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
+from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
 
@@ -146,9 +146,7 @@ def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:
 @task(
     name="prepare-batch",
     task_run_name="prepare-batch-{index}",
-    retries=RETRIES,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=retry_transient,
+    **RETRY_TRANSIENT,
 )
 def prepare_batch_task(
     files: list[InputFile],
@@ -166,9 +164,7 @@ def prepare_batch_task(
 @task(
     name="prepare-archived-batch",
     task_run_name="prepare-archived-batch-{index}",
-    retries=RETRIES,
-    retry_delay_seconds=RETRY_DELAYS,
-    retry_condition_fn=retry_transient,
+    **RETRY_TRANSIENT,
 )
 def prepare_archived_batch_task(
     raw_paths: list[str],

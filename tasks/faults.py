@@ -1,4 +1,7 @@
-"""Crash points: a seam for the crash-safety tests, which kill a real run at named steps of the protocol.
+"""Crash points and fault points: seams for the tests of what a crash or a bug does to a real run.
+
+`NEWSETL_FAULT_AT=<point>` raises a RuntimeError at that point, as a bug in our code or a library would
+(`build-article`: in every article's preparation; see tasks.errors.check_internal_errors).
 
 `NEWSETL_CRASH_AT=<point>` makes the process SIGKILL itself when it reaches that point, exactly as an OOM
 kill or a pod eviction would, with no cleanup and no Python exception handlers. Unset, it costs one dict
@@ -23,3 +26,11 @@ POINTS = (
 def crash_point(name: str) -> None:
     if os.environ.get("NEWSETL_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+FAULT_POINTS = ("build-article",)
+
+
+def fault_point(name: str) -> None:
+    if os.environ.get("NEWSETL_FAULT_AT") == name:
+        raise RuntimeError(f"injected fault at {name} (NEWSETL_FAULT_AT)")
