@@ -108,6 +108,15 @@ def markdown(r: dict[str, Any]) -> str:
             f"| **{q['ours_end_to_end_over_datasketch_signatures']}** "
             f"| {q['ours_signatures_over_datasketch_signatures']} |"
         )
+    for run in r["runs"]:
+        i, q, one = run["ingest"], run["ratios"], run.get("ingest_one_process")
+        if one:
+            lines.append(
+                f"\n{run['articles']:,} articles, built in the batch tasks' own process (`--processes 1`): "
+                f"{one['seconds']} s, {one['articles_per_second']} articles/s "
+                f"({q['ours_end_to_end_one_process_over_datasketch_signatures']} of datasketch); the pool's "
+                f"speed-up: {q['pool_speedup']}x. Peak RSS of each build worker (MB): {i['build_workers_peak_rss_mb']}."
+            )
     skipped = {run["datasketch"]["skipped"] for run in r["runs"] if "skipped" in run["datasketch"]}
     lines += [f"\ndatasketch column skipped: {s}" for s in skipped]
     lines += [

@@ -79,13 +79,13 @@ def our_signature_rate(texts: list[str]) -> dict[str, Any]:
     return {"texts": len(texts), "seconds": round(seconds, 3), "signatures_per_second": round(len(texts) / seconds, 1)}
 
 
-def timed_ingest(sources: list[str], dest: str, stages: Stages) -> tuple[float, dict[str, Any]]:
+def timed_ingest(sources: list[str], dest: str, stages: Stages, processes: int = 0) -> tuple[float, dict[str, Any]]:
     from flows.ingest import ingest
     from tasks.config import load_config
 
     stages.clear()
     started = time.perf_counter()
-    summary = ingest(load_config(sources=sources, dest=dest))
+    summary = ingest(load_config(sources=sources, dest=dest, processes=processes))
     return time.perf_counter() - started, summary
 
 
@@ -149,8 +149,11 @@ def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample:
         "corpus_seconds": round(time.perf_counter() - started, 1),
         "labels": {k: labels.count(k) for k in KINDS},
     }
+    from tasks.build_pool import worker_peak_rss_mb
+
     with PeakRss() as rss:
         seconds, summary = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}"), stages)
+    workers_mb = [round(mb, 1) for mb in worker_peak_rss_mb()]
     counts = summary["counts"]
     by_table: dict[str, int] = {}
     for f in summary["files"]:
@@ -161,11 +164,18 @@ def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample:
         "input_mb_per_second": round(input_bytes / seconds / 1e6, 2),
         "rss_before_mb": rss.before_mb,
         "peak_rss_mb": rss.peak_mb,
+        "build_workers_peak_rss_mb": workers_mb,
         "output_bytes_per_input_article": {t: round(b / count) for t, b in sorted(by_table.items())},
         "output_files": len(summary["files"]),
         "stages": stages.snapshot(),
         "counts": {k: counts[k] for k in ("items_in", "articles_written", "duplicates_exact", "duplicates_near")}
         | {"rejects": counts["rejects"]},
+    }
+    # The same run with articles built in the batch tasks' own process (no pool): the pool's gain.
+    one_seconds, _ = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}-one-process"), stages, 1)
+    result["ingest_one_process"] = {
+        "seconds": round(one_seconds, 2),
+        "articles_per_second": round(count / one_seconds, 1),
     }
     sample = read_texts(corpus, min(count, baseline_sample))
     result["datasketch"] = datasketch_rates(sample, 128, 3)
@@ -174,6 +184,10 @@ def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample:
     baseline = result["datasketch"].get("signatures_per_second")
     result["ratios"] = {
         "ours_end_to_end_over_datasketch_signatures": round(e2e / baseline, 2) if baseline else None,
+        "ours_end_to_end_one_process_over_datasketch_signatures": (
+            round(result["ingest_one_process"]["articles_per_second"] / baseline, 2) if baseline else None
+        ),
+        "pool_speedup": round(one_seconds / seconds, 2),
         "ours_signatures_over_datasketch_signatures": (
             round(result["ours_signatures"]["signatures_per_second"] / baseline, 2) if baseline else None
         ),

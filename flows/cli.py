@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-size", type=int, default=2000, help="input items per batch task (default: %(default)s)")
     run.add_argument("--workers", type=int, default=2, help="batch tasks at once (default: %(default)s)")
     run.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="processes that build articles, shared by the batch tasks (default 0: one per CPU core)",
+    )
+    run.add_argument(
         "--strict-encoding",
         action="store_true",
         help="reject non-UTF-8 input that declares no encoding, instead of detecting it",
@@ -91,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dest=args.dest,
             batch_size=args.batch_size,
             workers=args.workers,
+            processes=args.processes,
             strict_encoding=args.strict_encoding,
             ner_model=args.ner_model,
             max_internal_error_share=args.max_internal_error_share,

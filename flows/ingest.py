@@ -42,6 +42,7 @@ def ingest(config: RunConfig) -> dict[str, Any]:
                 config.strict_encoding,
                 config.max_item_bytes,
                 config.ner_model,  # a plain string: each worker process loads the model itself
+                config.processes,
             )
             for i, files in enumerate(batches)
         ]

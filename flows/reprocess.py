@@ -42,7 +42,7 @@ def reprocess(config: RunConfig) -> dict[str, Any]:
         def submit(params: DedupParams) -> list[PrefectFuture[StagedBatch]]:
             return [
                 prepare_archived_batch_task.submit(
-                    paths, i, run_id, target, params, config.strict_encoding, config.ner_model
+                    paths, i, run_id, target, params, config.strict_encoding, config.ner_model, config.processes
                 )
                 for i, paths in enumerate(batches)
             ]

@@ -15,7 +15,7 @@ import pyarrow as pa
 from prefect import task
 
 from schemas import ARTICLES, REJECTS
-from tasks.article import build_article
+from tasks.build_pool import build_articles
 from tasks.discover import InputFile
 from tasks.errors import Reject
 from tasks.faults import crash_point
@@ -58,11 +58,12 @@ def prepare_batch(
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
     ner_model: str | None = None,
+    processes: int = 1,
 ) -> StagedBatch:
+    """`processes`: worker processes that build the articles (tasks.build_pool; 0 = one per core)."""
     items = read_all(files, max_item_bytes)  # pages of a batch are fetched a few at a time, in order
-    return stage_items(
-        items, index, run_id, Storage.open(dest), params, strict_encoding, archive=True, ner_model=ner_model
-    )
+    storage = Storage.open(dest)
+    return stage_items(items, index, run_id, storage, params, strict_encoding, True, ner_model, processes)
 
 
 def prepare_archived_batch(
@@ -73,11 +74,12 @@ def prepare_archived_batch(
     params: DedupParams,
     strict_encoding: bool,
     ner_model: str | None = None,
+    processes: int = 1,
 ) -> StagedBatch:
     """Like `prepare_batch`, from files of the raw archive instead of the sources (`newsetl reprocess`)."""
     storage = Storage.open(dest)
     items = (item for path in raw_paths for item in items_from_archive(storage.read_parquet(path)))
-    return stage_items(items, index, run_id, storage, params, strict_encoding, archive=False, ner_model=ner_model)
+    return stage_items(items, index, run_id, storage, params, strict_encoding, False, ner_model, processes)
 
 
 def stage_items(
@@ -89,6 +91,7 @@ def stage_items(
     strict_encoding: bool,
     archive: bool,
     ner_model: str | None = None,
+    processes: int = 1,
 ) -> StagedBatch:
     if ner_model:
         # The model travels as its name and is loaded once per worker process; a worker without it fails the
@@ -96,12 +99,13 @@ def stage_items(
         from tasks.entities_spacy import load_ner
 
         load_ner(ner_model)
-    read: list[RawItem | Reject] = []
+    read: list[RawItem | Reject] = list(items)
+    todo = [item for item in read if not isinstance(item, Reject)]
+    built = iter(build_articles(todo, run_id, strict_encoding, ner_model, processes))
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
-    for item in items:
-        read.append(item)
-        result = item if isinstance(item, Reject) else build_article(item, run_id, strict_encoding, ner_model)
+    for item in read:
+        result = item if isinstance(item, Reject) else next(built)
         if isinstance(result, Reject):
             rejects.append(result)
         else:
@@ -157,8 +161,9 @@ def prepare_batch_task(
     strict_encoding: bool = False,
     max_item_bytes: int = 20_000_000,
     ner_model: str | None = None,
+    processes: int = 1,
 ) -> StagedBatch:
-    return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes, ner_model)
+    return prepare_batch(files, index, run_id, dest, params, strict_encoding, max_item_bytes, ner_model, processes)
 
 
 @task(
@@ -174,5 +179,6 @@ def prepare_archived_batch_task(
     params: DedupParams,
     strict_encoding: bool,
     ner_model: str | None = None,
+    processes: int = 1,
 ) -> StagedBatch:
-    return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding, ner_model)
+    return prepare_archived_batch(raw_paths, index, run_id, dest, params, strict_encoding, ner_model, processes)

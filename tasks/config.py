@@ -71,6 +71,13 @@ class RunConfig(BaseModel):
     )
     batch_size: int = Field(default=2000, ge=1, le=1_000_000, description="Input items per batch task")
     workers: int = Field(default=2, ge=1, le=64, description="Batch tasks run at once")
+    processes: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="Processes that build a batch's articles (0 = one per CPU core; 1 = in the batch task's own "
+        "process); the output is the same",
+    )
     strict_encoding: bool = Field(False, description="Reject non-UTF-8 input without a BOM or declared charset")
     max_item_bytes: int = Field(default=20_000_000, ge=1024, description="Larger items are rejected as too_large")
     dedup: DedupSettings = Field(default_factory=lambda: DedupSettings())
@@ -141,6 +148,7 @@ class RunConfig(BaseModel):
             exclude={
                 "dest",
                 "workers",
+                "processes",
                 "s3",
                 "wait_lock_seconds",
                 "lease_ttl_seconds",

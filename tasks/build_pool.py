@@ -1,0 +1,105 @@
+"""Articles of a batch built on every CPU core: one process pool per flow process, shared by its batch tasks.
+
+Why processes: building an article (decode, normalize, HTML extraction, metadata) is pure Python, and the
+thread runner's batch tasks share one interpreter lock, so a second core stays idle. The pool is started
+with `forkserver` (forking a process that runs Prefect's threads can deadlock), imports and warms the
+extractors once per worker, and returns results in input order, so the output is the same row for row.
+
+Stays in the task's own process when that is cheaper or not allowed: one process asked for, a small batch
+(the hand-off costs more than it saves), a spaCy model (each worker would load its own copy), or a daemonic
+process (Dask's workers: their tasks already run in processes of their own, and may not have children).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from tasks.article import build_article
+from tasks.errors import Reject, TransientError
+from tasks.read import RawItem
+
+BuildResult = dict[str, object] | Reject
+CHUNK_ITEMS = 200  # items per hand-off: large enough to amortise pickling, small enough to balance the cores
+MIN_POOLED_ITEMS = 400  # below this a batch is built in its own process
+_FORWARDED_ENV = ("NEWSETL_FAULT_AT",)  # read at call time by the build; workers keep the forkserver's env
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def default_processes() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build_articles(
+    items: Sequence[RawItem], run_id: str, strict_encoding: bool, ner_model: str | None, processes: int
+) -> list[BuildResult]:
+    """`build_article` of each item, in order; on `processes` worker processes when worth it (0 = a core each)."""
+    size = processes or default_processes()
+    if size <= 1 or len(items) < MIN_POOLED_ITEMS or ner_model or multiprocessing.current_process().daemon:
+        return [build_article(item, run_id, strict_encoding, ner_model) for item in items]
+    env = {name: os.environ[name] for name in _FORWARDED_ENV if name in os.environ}
+    chunks = [
+        (list(items[i : i + CHUNK_ITEMS]), run_id, strict_encoding, env) for i in range(0, len(items), CHUNK_ITEMS)
+    ]
+    try:
+        return [result for results in _shared_pool(size).map(_build_chunk, chunks) for result in results]
+    except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal): a new pool on retry
+        _reset()
+        raise TransientError(f"a worker process building articles died: {exc}") from exc
+
+
+def worker_peak_rss_mb() -> list[float]:
+    """Peak resident memory (VmHWM) of each live worker, for the benchmarks."""
+    pool = _pool
+    peaks: list[float] = []
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        status = Path(f"/proc/{pid}/status")
+        for line in status.read_text().splitlines() if status.exists() else []:
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
+def _shared_pool(size: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    with _lock:
+        if _pool is None or _pool_size != size:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            context = multiprocessing.get_context("forkserver")
+            _pool = ProcessPoolExecutor(size, mp_context=context, initializer=_warm)
+            _pool_size = size
+        return _pool
+
+
+def _reset() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def _warm() -> None:
+    """Load the language model and gazetteers once per worker, not in its first chunk."""
+    from tasks.metadata import detect_language
+
+    detect_language("A warm-up sentence, long enough for the language model to read it as English text.")
+
+
+def _build_chunk(args: tuple[list[RawItem], str, bool, dict[str, str]]) -> list[BuildResult]:
+    items, run_id, strict_encoding, env = args
+    for name in _FORWARDED_ENV:
+        if name in env:
+            os.environ[name] = env[name]
+        else:
+            os.environ.pop(name, None)
+    return [build_article(item, run_id, strict_encoding, None) for item in items]
