@@ -29,13 +29,13 @@ def test_a_run_where_every_article_hits_a_bug_fails_and_commits_nothing(
     files = _stories(tmp_path / "in", MIN_INTERNAL_ERRORS + 5)
     monkeypatch.setenv("NEWSETL_FAULT_AT", "build-article")
     dest = tmp_path / "out"
-    assert main(["run", str(tmp_path / "in"), "--dest", str(dest), "--quiet"]) == EXIT_FAILED
+    assert main(["run", str(tmp_path / "in"), "--dest", str(dest)]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert f"{len(files)} of {len(files)} items failed with an internal error" in err
     assert not list(dest.glob("_runs/*.json")) and not list(dest.glob("rejects/**/*.parquet"))
 
     # Allowed: the run commits, and every item is a reject with its reason and its exact bytes.
-    argv = ["run", str(tmp_path / "in"), "--dest", str(dest), "--quiet", "--max-internal-error-share", "1"]
+    argv = ["run", str(tmp_path / "in"), "--dest", str(dest), "--max-internal-error-share", "1"]
     assert main(argv) == EXIT_OK
     rows = duckdb.sql(f"SELECT source_uri, reason, raw FROM read_parquet('{dest}/rejects/**/*.parquet')").fetchall()
     assert sorted((uri.rsplit("/", 1)[1], reason, raw) for uri, reason, raw in rows) == sorted(
