@@ -27,6 +27,7 @@ __all__ = ["Metadata", "PersonRole", "Quote", "detect_language", "extract_metada
 MIN_LETTERS_FOR_LANGUAGE = 20
 # langid cost grows with length (0.25 ms at 500 chars, 1 ms at 2,000); ~100 words of prose is plenty.
 _LANGUAGE_SAMPLE_CHARS = 600
+_LETTER_CHECK_HEAD_CHARS = 80  # holds the 20 letters in all but odd texts (numbers, tables)
 
 _NON_LETTERS = re.compile(r"[\W\d_]+")
 _LANGUAGE_ALIASES = {
@@ -223,7 +224,12 @@ def find_language(body: str, hints: Mapping[str, str | None]) -> str | None:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from py3langid (its model ships in the wheel); None below ~20 letters."""
     sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    if len(_NON_LETTERS.sub("", sample)) < MIN_LETTERS_FOR_LANGUAGE:
+    # The sample has at least as many letters as its head, so a head with enough of them settles the check
+    # without rewriting the whole sample (the usual case: ~2 us instead of ~20 us).
+    head = sample[:_LETTER_CHECK_HEAD_CHARS]
+    if len(_NON_LETTERS.sub("", head)) < MIN_LETTERS_FOR_LANGUAGE and (
+        len(head) == len(sample) or len(_NON_LETTERS.sub("", sample)) < MIN_LETTERS_FOR_LANGUAGE
+    ):
         return None
     import py3langid  # deferred: loading the model costs ~0.6 s, paid only when detection is needed
 
