@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schemas.index import INDEX_TABLES, INDEX_VERSION, SCHEME_METADATA
-from tasks.errors import ConfigError, TerminalError
+from tasks.errors import ConfigError
 from tasks.index_cache import IndexCache
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, manifests, staged_data_path
@@ -119,10 +119,7 @@ def lookup(
     cache = IndexCache(storage)
     found: list[pa.Table] = []
     for path in files if len(wanted) else []:
-        stored = cache.scheme(path)
-        if scheme is not None and stored != scheme:
-            raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
-        found.extend(cache.find(path, wanted, names))
+        found.extend(cache.find(path, wanted, names, scheme))
     if not found:
         return _empty(names)
     return pa.concat_tables(found).combine_chunks()

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from schemas.index import SCHEME_METADATA
-from tasks.errors import ConfigError
+from tasks.errors import ConfigError, TerminalError
 from tasks.minhash import concatenated_ranges
 from tasks.storage import Storage
 
@@ -67,17 +67,17 @@ class IndexCache:
             self._copy(path, entry)
         return entry
 
-    def scheme(self, path: str) -> str:
-        with pa.memory_map(str(self.entry(path) / "00000.arrow")) as source:
-            stored: bytes = (pa.ipc.open_file(source).schema.metadata or {}).get(SCHEME_METADATA, b"")
-        return stored.decode()
+    def find(self, path: str, wanted: np.ndarray, columns: list[str], scheme: str | None) -> list[pa.Table]:
+        """Rows of index file `path` whose key is in `wanted` (sorted, unique), as tables copied out of the map.
 
-    def find(self, path: str, wanted: np.ndarray, columns: list[str]) -> list[pa.Table]:
-        """Rows of index file `path` whose key is in `wanted` (sorted, unique), as tables copied out of the map."""
+        `scheme` is checked against the file's; None for tables whose keys do not depend on it (ids)."""
         found: list[pa.Table] = []
         for segment in sorted(self.entry(path).glob("*.arrow")):
             with pa.memory_map(str(segment)) as source:
                 table = pa.ipc.open_file(source).read_all()
+                stored = (table.schema.metadata or {}).get(SCHEME_METADATA, b"").decode()
+                if scheme is not None and stored != scheme:
+                    raise TerminalError(f"index file {path} has scheme {stored!r}, expected {scheme!r}")
                 if not table.num_rows:
                     continue
                 keys = table.column("key").chunk(0).to_numpy()  # zero-copy view of the mapped file
