@@ -53,7 +53,10 @@ def build_articles(
         return [result for results in _shared_pool(size).map(_build_chunk, chunks) for result in results]
     except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal): a new pool on retry
         _reset()
-        raise TransientError(f"a worker process building articles died: {exc}") from exc
+        raise TransientError(
+            f"a worker process building articles died: {exc} (killed, out of memory; or a script that runs "
+            "newsetl without an `if __name__ == '__main__':` guard, which every worker re-imports)"
+        ) from exc
 
 
 def worker_peak_rss_mb() -> list[float]:
@@ -75,6 +78,9 @@ def _shared_pool(size: int) -> ProcessPoolExecutor:
             if _pool is not None:
                 _pool.shutdown(wait=False, cancel_futures=True)
             context = multiprocessing.get_context("forkserver")
+            # The server imports the extractors once, and not the caller's __main__ (its default): a script
+            # without an `if __name__ == "__main__"` guard would otherwise run again in it and fail every batch.
+            context.set_forkserver_preload(["tasks.article"])
             _pool = ProcessPoolExecutor(size, mp_context=context, initializer=_warm)
             _pool_size = size
         return _pool

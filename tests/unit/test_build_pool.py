@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from datetime import UTC, datetime
 
 import pytest
 
 from tasks import build_pool
 from tasks.build_pool import MIN_POOLED_ITEMS, build_articles
-from tasks.errors import Reject
+from tasks.errors import Reject, TransientError
 from tasks.read import RawItem
 
 FETCHED = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -56,3 +59,18 @@ def test_small_batches_start_no_pool() -> None:
     small = build_articles(_items(10), "run-1", False, None, processes=4)
     assert len(small) == 10 and build_pool._pool is None
     assert build_pool.default_processes() >= 1
+
+
+def test_a_killed_worker_is_a_transient_error_and_the_retry_gets_a_new_pool() -> None:
+    items = _items(MIN_POOLED_ITEMS)
+    build_articles(items, "run-1", False, None, processes=2)
+    pool = build_pool._pool
+    assert pool is not None
+    os.kill(next(iter(pool._processes)), signal.SIGKILL)  # as the OOM killer would
+    deadline = time.monotonic() + 30
+    while not pool._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(TransientError, match="worker process building articles died"):
+        build_articles(items, "run-1", False, None, processes=2)
+    again = build_articles(items, "run-1", False, None, processes=2)  # what the task's retry does
+    assert len(again) == len(items) and build_pool._pool is not pool
