@@ -28,9 +28,6 @@ def crash_point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-FAULT_POINTS = ("build-article",)
-
-
 def fault_point(name: str) -> None:
     if os.environ.get("NEWSETL_FAULT_AT") == name:
         raise RuntimeError(f"injected fault at {name} (NEWSETL_FAULT_AT)")
