@@ -1,7 +1,8 @@
-"""Arrow schemas (version 3) of the tables newsetl writes, with field documentation.
+"""Arrow schemas (version 4) of the tables newsetl writes, with field documentation.
 
 Version history: 2 added the nullable ARTICLES column `person_roles` (files of version 1 read with nulls there);
-3 added the nullable `cluster_id` to ARTICLES and DUPLICATES, and the table SUPERSEDED.
+3 added the nullable `cluster_id` to ARTICLES and DUPLICATES, and the table SUPERSEDED; 4 added the nullable
+ARTICLES column `page_title`.
 
 The partition column `published_date` lives in the Hive path (`published_date=YYYY-MM-DD/`), not in the
 files, which is what DuckDB, Spark, Athena and pyarrow expect of Hive-partitioned datasets.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _UTC_US = pa.timestamp("us", tz="UTC")
 _QUOTE = pa.struct(
@@ -57,7 +58,19 @@ ARTICLES = _schema(
             False,
         ),
         _field("url", pa.string(), "Canonical URL of the article, when known."),
-        _field("title", pa.string(), "Headline."),
+        _field(
+            "title",
+            pa.string(),
+            "Headline: the story's title less site branding ('Story - Site' gives 'Story' where the site's name "
+            "can be verified).",
+        ),
+        _field(
+            "page_title",
+            pa.string(),
+            "Since schema v4 (null in older files): the title as the source states it, branding and all. For "
+            "HTML, the title a reader view shows (Readability.js's rule: JSON-LD article name, else the "
+            "dc/og/twitter title meta tag, else <title> cut at its separators); otherwise the title given.",
+        ),
         _field(
             "text",
             pa.string(),

@@ -97,6 +97,7 @@ def _build(item: RawItem, run_id: str, strict_encoding: bool, ner_model: str | N
         "source_uri": item.source_uri,
         "url": fields.get("url"),
         "title": meta.title,
+        "page_title": _one_line(fields.get("page_title") or fields.get("title")),
         "text": body,
         "language": meta.language,
         "published_at": published_at,
@@ -122,6 +123,10 @@ def _build(item: RawItem, run_id: str, strict_encoding: bool, ner_model: str | N
     }
 
 
+def _one_line(text: str | None) -> str | None:
+    return " ".join(text.split()) or None if text else None
+
+
 def count_words(text: str) -> int:
     """The number of runs of word characters (`len(_WORD.findall(text))`). ASCII text, most copy, is counted
     in numpy from a byte table of word characters, 10x faster than making a string of every word."""
@@ -138,6 +143,7 @@ def _from_html(html: str, fields: dict[str, str | None]) -> str:
     # Fields given by the input (a JSON record) win over what the page says about itself.
     found = {
         "title": page.title,
+        "page_title": page.page_title,
         "url": page.url,
         "published_at": page.published,
         "authors": page.authors,

@@ -15,6 +15,7 @@ from trafilatura import metadata as trafilatura_metadata
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from tasks.html_reader_title import reader_title
 from tasks.html_titles import page_headline
 from tasks.licenses import license_from_html
 
@@ -28,7 +29,8 @@ DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True}
 @dataclass(frozen=True)
 class HtmlArticle:
     text: str
-    title: str | None
+    title: str | None  # the headline, site branding removed
+    page_title: str | None  # as a reader view shows it (tasks.html_reader_title)
     authors: str | None
     published: str | None
     site_name: str | None
@@ -54,6 +56,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlArticle | None:
     meta = page_metadata(tree, url, with_license=license is None)
     # Read before the extraction, which prunes the tree: the headings the title is checked against.
     title = page_headline(html, tree, _clean(meta.title), meta.url or url)
+    page_title = reader_title(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url or meta.url,  # what bare_extraction hands its extraction when it reads the metadata itself
@@ -72,6 +75,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlArticle | None:
     return HtmlArticle(
         text=text,
         title=title,
+        page_title=page_title,
         authors=_clean(meta.author),
         published=_clean(meta.date),
         site_name=_clean(meta.sitename),

@@ -35,7 +35,7 @@ _SEPARATOR_BEFORE = re.compile(_SEPARATOR + "$")
 
 def page_headline(html: str, tree: HtmlElement, guessed: str | None, url: str | None) -> str | None:
     """The page's headline; `guessed` is trafilatura's title. Read `tree` before an extraction prunes it."""
-    stated, element = page_title(html), _title_element(html)
+    stated, element = stated_headline(html), _title_element(html)
     return headline(
         choose_headline(stated, guessed),
         headings=_headings(tree),
@@ -186,7 +186,7 @@ _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ne", "or"})
 
 
-def page_title(html: str) -> str | None:
+def stated_headline(html: str) -> str | None:
     """The headline the page states for itself: the `headline` of its JSON-LD article, else its title meta
     tags (og:title ...), else <title>; None when it states none. Taken as written: trafilatura's guess from the
     body can land on a section heading ("Health Center") where the page names the story in its metadata.

@@ -15,6 +15,7 @@ FLOORS: dict[str, float] = {
     "places recall, city->country / reuters21578": 0.92,
     "organizations recall / reuters21578": 0.48,
     "title / mozilla_readability": 0.92,
+    "page_title / mozilla_readability": 1.0,
     "title, site name dropped from label / mozilla_readability": 0.97,
     "authors / mozilla_readability": 0.55,
     "published_at / mozilla_readability": 1.0,
@@ -22,10 +23,12 @@ FLOORS: dict[str, float] = {
     "publisher / mozilla_readability": 0.85,
     "license: none invented (+ HTML scan) / mozilla_readability": 1.0,
     "title / giveme5w1h/news_cluster": 1.0,
+    "page_title / giveme5w1h/news_cluster": 1.0,
     "published_at / giveme5w1h/news_cluster": 1.0,
     "authors / giveme5w1h/news_cluster": 0.87,
     "language / giveme5w1h/news_cluster": 1.0,
     "title / giveme5w1h/gold_standard": 1.0,
+    "page_title / giveme5w1h/gold_standard": 1.0,
     "published_at / giveme5w1h/gold_standard": 1.0,
     "license / trafilatura_eval_subset": 0.96,
     "license: none invented / trafilatura_eval_subset": 1.0,
@@ -48,10 +51,14 @@ FLOORS: dict[str, float] = {
     "quotes+speaker precision / giveme5w1h (hand labels) (held out)": 0.50,
     "quotes+speaker recall / giveme5w1h (hand labels) (held out)": 0.50,
 }
-# The targets, where it sets one; a floor below its target marks work left to do.
+# The targets, where it sets one; a floor below its target marks work left to do. The Mozilla labels are
+# Readability.js's titles, which keep a stated og:title's branding ("Story - Breitbart"): what our `page_title`
+# holds by the same rule. Our `title` is the headline less verified branding, scored there for information.
 TARGETS: dict[str, float] = {
     "dateline / reuters21578": 0.98,
-    "title / mozilla_readability": 0.95,
+    "page_title / mozilla_readability": 0.95,
+    "page_title / giveme5w1h/news_cluster": 0.95,
+    "page_title / giveme5w1h/gold_standard": 0.95,
     "title / giveme5w1h/news_cluster": 0.95,
     "title / giveme5w1h/gold_standard": 0.95,
     "license / trafilatura_eval_subset": 0.95,

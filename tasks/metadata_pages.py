@@ -45,6 +45,9 @@ def mozilla_scores(root: Path) -> list[Score]:
         labels = page.labels
         gold = {
             "title": labels.get("title"),
+            # Readability's title is the page's as stated (og:title "Story - Breitbart" as written): our
+            # page_title column, by the same rule; `title` is the headline without the site's branding.
+            "page_title": labels.get("title"),
             "authors": labels.get("byline"),
             "published_at": labels.get("publishedTime"),
             "language": labels.get("lang"),
@@ -70,6 +73,7 @@ def giveme_scores(root: Path) -> list[Score]:
             language = _known(record.get("language"))
             gold = {
                 "title": _known(record.get("title")),
+                "page_title": _known(record.get("title")),
                 "authors": record.get("authors") or None,
                 "published_at": _known(record.get("date_publish")),
                 # Two English Business Insider records say "de": a known label error (corpus README).

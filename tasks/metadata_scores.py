@@ -204,7 +204,8 @@ def same_day(ours: datetime | None, gold: str | None) -> bool:
 def field_scores(pairs: list[tuple[dict[str, Any] | None, dict[str, Any]]], dataset: str) -> list[Score]:
     """Title, authors, published_at, language and publisher of our rows against gold values (None = no row).
 
-    Gold dicts carry `title`, `authors` (a byline string or a list), `published_at` (ISO), `language`
+    Gold dicts carry `title` (a headline), `page_title` (the title as the source states it), `authors` (a byline
+    string or a list), `published_at` (ISO), `language`
     (a BCP 47 tag) and `publisher`; a field missing or empty in the gold is not scored.
     """
     tallies: dict[str, list[int]] = {}
@@ -218,6 +219,8 @@ def field_scores(pairs: list[tuple[dict[str, Any] | None, dict[str, Any]]], data
         row = row or {}
         if gold.get("title"):
             tally("title", same_title(row.get("title"), gold["title"]))
+        if gold.get("page_title"):
+            tally("page_title", same_title(row.get("page_title"), gold["page_title"]))
         if gold.get("authors"):
             tally("authors", authors_found(row.get("authors") or [], gold["authors"]))
         if gold.get("published_at"):

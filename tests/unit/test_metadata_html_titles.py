@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.html_titles import choose_headline, page_title
+from tasks.html_titles import choose_headline, stated_headline
 
 
 def test_json_ld_headline_first_even_inside_cdata() -> None:
@@ -17,7 +17,7 @@ def test_json_ld_headline_first_even_inside_cdata() -> None:
         '<script type="application/ld+json"><![CDATA[{"@context": "https://schema.org", '
         '"@type": "NewsArticle", "headline": "Harbour reopens after storm"}]]></script></head></html>'
     )
-    assert page_title(html) == "Harbour reopens after storm"
+    assert stated_headline(html) == "Harbour reopens after storm"
 
 
 def test_json_ld_of_a_site_or_broken_json_is_skipped_for_og_title() -> None:
@@ -27,13 +27,13 @@ def test_json_ld_of_a_site_or_broken_json_is_skipped_for_og_title() -> None:
         '<meta content="Ferry fares to rise &amp; timetables cut" property="og:title">'
         "<title>Coast Daily</title>"
     )
-    assert page_title(html) == "Ferry fares to rise & timetables cut"
+    assert stated_headline(html) == "Ferry fares to rise & timetables cut"
 
 
 def test_title_element_when_the_page_has_no_title_metadata() -> None:
     html = "<html><head><title>\n  Council votes to  rebuild the pier\n</title></head><h1>Local news</h1></html>"
-    assert page_title(html) == "Council votes to rebuild the pier"
-    assert page_title("<html><body><p>no title</p></body></html>") is None
+    assert stated_headline(html) == "Council votes to rebuild the pier"
+    assert stated_headline("<html><body><p>no title</p></body></html>") is None
 
 
 @pytest.mark.parametrize(
