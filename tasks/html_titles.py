@@ -35,12 +35,13 @@ _SEPARATOR_BEFORE = re.compile(_SEPARATOR + "$")
 
 def page_headline(html: str, tree: HtmlElement, guessed: str | None, url: str | None) -> str | None:
     """The page's headline; `guessed` is trafilatura's title. Read `tree` before an extraction prunes it."""
-    stated, element = stated_headline(html), _title_element(html)
+    metas = _meta_contents(html)  # read once: a regex pass over the whole page
+    stated, element = stated_headline(html, metas), _title_element(html)
     return headline(
         choose_headline(stated, guessed),
         headings=_headings(tree),
         # Not trafilatura's site name: without og:site_name it guesses one from <title>, often the headline.
-        site_keys=site_keys(_meta_contents(html).get("og:site_name"), url),
+        site_keys=site_keys(metas.get("og:site_name"), url),
         title_element=element,
         from_element=stated == element,
     )
@@ -186,7 +187,7 @@ _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ne", "or"})
 
 
-def stated_headline(html: str) -> str | None:
+def stated_headline(html: str, metas: dict[str, str] | None = None) -> str | None:
     """The headline the page states for itself: the `headline` of its JSON-LD article, else its title meta
     tags (og:title ...), else <title>; None when it states none. Taken as written: trafilatura's guess from the
     body can land on a section heading ("Health Center") where the page names the story in its metadata.
@@ -194,7 +195,7 @@ def stated_headline(html: str) -> str | None:
     headline = _json_ld_headline(html)
     if headline:
         return headline
-    metas = _meta_contents(html)
+    metas = _meta_contents(html) if metas is None else metas
     for key in _TITLE_KEYS:
         if key in metas:
             return metas[key]
