@@ -114,15 +114,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"newsetl: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    run_options.configure_output(args)
     from flows import progress
     from flows.ingest import ingest
 
     flow = ingest.with_options(task_runner=run_options.task_runner(args, config.workers))
-    try:
-        state = flow(config, return_state=True)
-    finally:
-        progress.close_all()
+    with run_options.configured_output(args):
+        try:
+            state = flow(config, return_state=True)
+        finally:
+            progress.close_all()
     if not state.is_completed():
         print(f"newsetl: run failed: {state.message}", file=sys.stderr)
         return EXIT_FAILED

@@ -121,6 +121,11 @@ def use(make_reporter: Callable[[], Reporter]) -> None:
     _make_reporter = make_reporter
 
 
+def current() -> Callable[[], Reporter]:
+    """What `use` chose last (so a caller can put it back)."""
+    return _make_reporter
+
+
 class Tracker:
     """The stages of one flow run, in the order they started."""
 

@@ -7,9 +7,11 @@ only when asked for.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -46,25 +48,43 @@ def check_run_options(args: argparse.Namespace) -> None:
         )
 
 
-def configure_output(args: argparse.Namespace) -> None:
-    """Choose progress display and console log level; call before the flow runs (and before importing Prefect)."""
-    if args.quiet:
-        # Console only: the run's logs still reach the Prefect API (and its UI). The variable covers a Prefect
-        # not yet imported; the loop the console handler an earlier import already set up.
-        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "WARNING"
-        from prefect.logging.handlers import PrefectConsoleHandler
+@contextlib.contextmanager
+def configured_output(args: argparse.Namespace) -> Iterator[None]:
+    """Progress display and console log level for one run; call before the flow runs. What it changes in this
+    process (the environment, the console handler's level, the progress reporter) is put back on exit, so a
+    program that calls `flows.cli.main` twice, or starts subprocesses afterwards, does not inherit --quiet."""
+    from prefect.logging.handlers import PrefectConsoleHandler
 
-        for handler in logging.getLogger().handlers:
-            if isinstance(handler, PrefectConsoleHandler):
-                handler.setLevel(logging.WARNING)
     from flows import progress
 
+    saved_env = os.environ.get(_CONSOLE_LEVEL)
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    saved_levels = [handler.level for handler in handlers]
+    saved_reporter = progress.current()
     if args.quiet:
+        # Console only: the run's logs still reach the Prefect API (and its UI). The variable reaches processes
+        # the run starts (Dask workers); the handlers are the ones an earlier import of Prefect set up here.
+        os.environ[_CONSOLE_LEVEL] = "WARNING"
+        for handler in handlers:
+            handler.setLevel(logging.WARNING)
         progress.use(progress.QuietReporter)
     elif sys.stderr.isatty():
         progress.use(progress.TerminalReporter)
     else:
         progress.use(progress.LogReporter)
+    try:
+        yield
+    finally:
+        progress.use(saved_reporter)
+        for handler, level in zip(handlers, saved_levels, strict=True):
+            handler.setLevel(level)
+        if saved_env is None:
+            os.environ.pop(_CONSOLE_LEVEL, None)
+        else:
+            os.environ[_CONSOLE_LEVEL] = saved_env
+
+
+_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
 
 
 def task_runner(args: argparse.Namespace, workers: int) -> Any:

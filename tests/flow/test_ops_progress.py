@@ -86,3 +86,21 @@ def test_bars_on_a_terminal(prefect_harness: str, tmp_path: Path) -> None:
         assert stage in final
     assert "51 items" in text
     assert stdout.decode().startswith("run ")
+
+
+def test_quiet_in_process_leaves_the_caller_as_it_was(prefect_harness: str, tmp_path: Path) -> None:
+    """A program calling `main` in-process keeps its environment, console log level and progress display."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows import progress
+    from flows.cli import main
+
+    key = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+    handlers = [h for h in logging.getLogger().handlers if isinstance(h, PrefectConsoleHandler)]
+    levels, reporter, env = [h.level for h in handlers], progress.current(), os.environ.get(key)
+    assert main(["run", "--dest", str(tmp_path / "d"), "--quiet", "--json", "--batch-size", "100"]) == 0
+    assert os.environ.get(key) == env
+    assert [h.level for h in handlers] == levels
+    assert progress.current() is reporter
