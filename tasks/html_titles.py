@@ -37,14 +37,30 @@ def page_headline(html: str, tree: HtmlElement, guessed: str | None, url: str | 
     """The page's headline; `guessed` is trafilatura's title. Read `tree` before an extraction prunes it."""
     metas = _meta_contents(html)  # read once: a regex pass over the whole page
     stated, element = stated_headline(html, metas), _title_element(html)
+    # Not trafilatura's site name: without og:site_name it guesses one from <title>, often the headline.
+    keys = site_keys(metas.get("og:site_name"), url)
+    if stated and element and is_site_banner(stated, element, keys):
+        stated = element
     return headline(
         choose_headline(stated, guessed),
         headings=_headings(tree),
-        # Not trafilatura's site name: without og:site_name it guesses one from <title>, often the headline.
-        site_keys=site_keys(metas.get("og:site_name"), url),
+        site_keys=keys,
         title_element=element,
         from_element=stated == element,
     )
+
+
+def is_site_banner(stated: str, element: str, keys: set[str]) -> bool:
+    """Is the stated title the site's own ("Yahoo News - Latest News & Headlines", a portal's og:title on every
+    story) rather than the story's? It opens with the site's name, and what follows shares no word of four
+    letters or more with the page's <title>, which then names the story."""
+    first = _SEPARATORS.search(stated)
+    if first is None or not is_site_name(stated[: first.start()], keys):
+        return False
+    rest = stated[first.end() :]
+    return not {word.casefold() for word in _LONG_WORD.findall(rest)} & {
+        word.casefold() for word in _LONG_WORD.findall(element)
+    }
 
 
 def choose_headline(stated: str | None, guessed: str | None) -> str | None:
@@ -183,6 +199,7 @@ _MAX_HEADINGS = 5
 # A host at the start, after a scheme, or after an archive's /web/<timestamp>/ (the last one is the site's).
 _HOST = re.compile(r"(?:https?://|^|/web/\d+[a-z_]*/)([a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.IGNORECASE)
 _WORDS = re.compile(r"[^\W_]+")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ne", "or"})
 

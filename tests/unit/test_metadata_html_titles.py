@@ -6,8 +6,9 @@ All pages are invented; expected values are written from reading them.
 from __future__ import annotations
 
 import pytest
+from lxml.html import document_fromstring
 
-from tasks.html_titles import choose_headline, stated_headline
+from tasks.html_titles import choose_headline, page_headline, stated_headline
 
 
 def test_json_ld_headline_first_even_inside_cdata() -> None:
@@ -57,3 +58,22 @@ def test_title_element_when_the_page_has_no_title_metadata() -> None:
 )
 def test_choose_headline(stated: str | None, guessed: str | None, expected: str) -> None:
     assert choose_headline(stated, guessed) == expected
+
+
+@pytest.mark.parametrize(
+    ("og_title", "expected"),
+    [
+        # The portal's own og:title on a story page: the story is named by <title>.
+        ("Coast Daily - Latest news, weather and sport", "Harbour reopens after the storm"),
+        # The same shape naming the story: kept, less the branding.
+        ("Coast Daily - Harbour reopening delayed by storm", "Harbour reopening delayed by storm"),
+        # No site name at its start: a different headline is still the page's statement.
+        ("Quay workers celebrate", "Quay workers celebrate"),
+    ],
+)
+def test_a_site_banner_og_title_gives_way_to_the_title_element(og_title: str, expected: str) -> None:
+    html = (
+        f'<html><head><meta property="og:title" content="{og_title}">'
+        "<title>Harbour reopens after the storm</title></head><body><p>x</p></body></html>"
+    )
+    assert page_headline(html, document_fromstring(html), None, "https://www.coastdaily.test/a") == expected
