@@ -4,9 +4,9 @@ trafilatura copies the whole tree, prunes comments, dates and figures from the c
 whose `re:test` predicates call back into Python once per element: ~6 ms on a 170 KB page, the largest cost of
 our HTML path over bare extraction (issue 8 allows 25%). Here one XPath without predicates lists the class, id
 and other attribute values those tests read, a regex keeps the few elements any test can accept, the exact
-tests run on those, and an element's text is read as it would be in the pruned copy (a pruned element's tail joins the text before it, as trafilatura's
-`delete_element` joins it). `tests/unit/test_html_author.py` checks the answers against trafilatura's own
-function on invented pages and on the corpora's pages.
+tests run on those, and an element's text is read as it would be in the pruned copy (a pruned element's tail
+joins the text before it, as trafilatura's `delete_element` joins it). `tests/unit/test_html_author.py` checks
+the answers against trafilatura's own function on invented pages and on the corpora's pages.
 """
 
 from __future__ import annotations
