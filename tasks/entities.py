@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from tasks.entity_runs import (
     AGENCY_NAMES,
     ORG,
+    OTHER,
     PLACE,
     SPLIT,
     TITLED,
+    Decision,
+    cached_single_decision,
     has_org_head,
     places_in,
     run_decision,
-    segments,
+    run_plan,
     single_decision,
 )
 from tasks.gazetteer import (
@@ -76,12 +79,13 @@ class _Scan:
 
     def run(self, text: str, start: int) -> None:
         """A capitalized run of several words: its name-like segments, each classified."""
-        for tokens, begin, end in segments(text):
-            self._classify(list(tokens), start + begin, start + end)
+        for tokens, begin, end, decision in run_plan(text):
+            self._apply(list(tokens), start + begin, start + end, decision)
 
     def _classify(self, tokens: list[str], start: int, end: int) -> None:
-        name = " ".join(tokens)
-        decision = run_decision(tokens, name)
+        self._apply(tokens, start, end, run_decision(tokens, " ".join(tokens)))
+
+    def _apply(self, tokens: list[str], start: int, end: int, decision: Decision) -> None:
         kind = decision[0]
         if kind == ORG:
             self._org(decision[1], start, end)
@@ -98,16 +102,25 @@ class _Scan:
             for place in decision[3]:
                 self.places.setdefault(place, None)
 
-    def single(self, token: str, start: int, end: int) -> None:
-        """The common one-word run, on a fast path: most are places, acronyms or sentence starts."""
-        decision = single_decision(token)
+    def single(self, token: str, start: int, end: int, decision: Decision) -> None:
+        """The common one-word run (its `single_decision`), on a fast path: most are places, acronyms or sentence
+        starts."""
         kind = decision[0]
         if kind == ORG:
             self._org(decision[1], start, end)
         elif kind == PLACE:
             self.places.setdefault(decision[1], None)
-        elif not (decision[1] and self._contextual_person([token], start, end)) and decision[2] is not None:
+        elif (
+            not (decision[1] and self._may_be_person(start, end) and self._contextual_person([token], start, end))
+            and decision[2] is not None
+        ):
             self._gazetteer_city(decision[2], start, end)
+
+    def _may_be_person(self, start: int, end: int) -> bool:
+        """False where `_contextual_person` on one word is sure to answer False: no lowercase word right before
+        it (what `_role_before` needs first) and no "said" after it. Two string checks skip most calls."""
+        text = self.text
+        return (start >= 2 and text[start - 2].islower()) or AFTER_SAY.match(text, end) is not None
 
     def _org(self, name: str, start: int, end: int) -> None:
         self.orgs.setdefault(name, None)
@@ -209,8 +222,11 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
         if " " in run:
             scan.run(run, match.start())
         elif run not in NON_NAME_WORDS:
-            start = match.start()
-            scan.single(run, start, start + len(run))
+            decision = cached_single_decision(run) or single_decision(run)
+            # Most words are neither an organization, a place, a possible name nor a gazetteer city: nothing to do.
+            if decision[0] != OTHER or decision[1] or decision[2] is not None:
+                start = match.start()
+                scan.single(run, start, start + len(run), decision)
     mentions = resolve_mentions(scan.mentions)
     persons = dict.fromkeys(mention.name for mention in mentions)
     for name in persons:

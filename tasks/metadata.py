@@ -1,7 +1,7 @@
 """Rule-based metadata for wire copy: provenance (publisher, agency, licence, authors, language) and
 content (persons, places, organizations, cited sources, quotes). No model download: entities come from
 `tasks.entities` (or `tasks.entities_spacy` when a spaCy model is named), quotes from `tasks.quotes`,
-licences from `tasks.licenses`; language from py3langid.
+licences from `tasks.licenses`; language from py3langid's model (`tasks.language`).
 
 One small function per field, so a stricter rule can replace one field without touching the others.
 """
@@ -9,13 +9,12 @@ One small function per field, so a stricter rule can replace one field without t
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from tasks.entities import extract_entities
 from tasks.entities_spacy import spacy_entities
+from tasks.language import detect_language
 from tasks.licenses import license_from_text
 from tasks.metadata_bylines import clean_author, clean_title
 from tasks.metadata_roles import PersonRole, person_roles
@@ -24,12 +23,6 @@ from tasks.quotes import Quote, extract_quotes
 
 __all__ = ["Metadata", "PersonRole", "Quote", "detect_language", "extract_metadata", "license_from_text"]
 
-MIN_LETTERS_FOR_LANGUAGE = 20
-# langid cost grows with length (0.25 ms at 500 chars, 1 ms at 2,000); ~100 words of prose is plenty.
-_LANGUAGE_SAMPLE_CHARS = 600
-_LETTER_CHECK_HEAD_CHARS = 80  # holds the 20 letters in all but odd texts (numbers, tables)
-
-_NON_LETTERS = re.compile(r"[\W\d_]+")
 _LANGUAGE_ALIASES = {
     "eng": "en",
     "english": "en",
@@ -219,89 +212,6 @@ def find_language(body: str, hints: Mapping[str, str | None]) -> str | None:
         if len(code) == 2 and code.isalpha():
             return code
     return detect_language(body)
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code from py3langid (its model ships in the wheel); None below ~20 letters."""
-    sample = text[:_LANGUAGE_SAMPLE_CHARS]
-    # The sample has at least as many letters as its head, so a head with enough of them settles the check
-    # without rewriting the whole sample (the usual case: ~2 us instead of ~20 us).
-    head = sample[:_LETTER_CHECK_HEAD_CHARS]
-    if len(_NON_LETTERS.sub("", head)) < MIN_LETTERS_FOR_LANGUAGE and (
-        len(head) == len(sample) or len(_NON_LETTERS.sub("", sample)) < MIN_LETTERS_FOR_LANGUAGE
-    ):
-        return None
-    import py3langid  # deferred: loading the model costs ~0.6 s, paid only when detection is needed
-
-    language: str | None = _classify(sample)
-    if language is not None and len(language) != 2:  # the model knows a few languages without an ISO 639-1 code
-        language = next((str(code) for code, _ in py3langid.rank(sample) if len(code) == 2), None)
-    return language
-
-
-# (DFA state, chunk of bytes) -> (state after it, features it emits): the model's byte-walk, memoized by word.
-_WALKS: dict[tuple[int, bytes], tuple[int, tuple[int, ...]]] = {}
-_MAX_WALKS = 200_000  # about 50 MB of cached walks; cleared when full
-_CHUNK = re.compile(rb"[^ ]+ ?| ")
-
-
-def _classify(sample: str) -> str:
-    """`py3langid.classify(sample)[0]`, same answer, about 3x faster: py3langid walks its feature automaton one
-    byte at a time in Python (a third of metadata time); here each word is walked once per process and its
-    result reused. The walk is a pure function of (state, bytes), so the features and their order are the same.
-    Falls back to py3langid itself if its internals ever differ from the 0.4 ones read here."""
-    import numpy as np
-    import py3langid
-    from py3langid import langid
-
-    model = langid._get_identifier()
-    try:
-        nextmove, rowbase, output = model.tk_nextmove, model._rowbase, model.tk_output
-        if model._norm_probs or model.min_confidence is not None:
-            raise AttributeError("a configured identifier")
-    except AttributeError:
-        return str(py3langid.classify(sample)[0])
-    data = model._encode(sample)
-    found: list[int] = []
-    state = 0
-    for chunk in _CHUNK.findall(data):
-        walked = _WALKS.get((state, chunk))
-        if walked is None:
-            start, emitted = state, []
-            for byte in chunk:
-                state = nextmove[rowbase[state] + byte]
-                if output[state] >= 0:
-                    emitted.append(output[state])
-            walked = (state, tuple(emitted))
-            if len(_WALKS) >= _MAX_WALKS:
-                _WALKS.clear()
-            _WALKS[(start, chunk)] = walked
-        state = walked[0]
-        found.extend(walked[1])
-    if not found:
-        return str(py3langid.classify(sample)[0])
-    scores = _scores(model, Counter(found))
-    for first, dupe in model._alias_pairs:  # as LanguageIdentifier._decide: fold aliased labels (srl -> sr)
-        scores[first] = max(scores[first], scores[dupe])
-        scores[dupe] = langid.RAW_FLOOR
-    return str(model.nb_classes[int(np.argmax(scores))])
-
-
-_TABLES: dict[int, Any] = {}
-
-
-def _scores(model: Any, visits: Counter[int]) -> Any:
-    """`LanguageIdentifier._sparse_score` with the model's float16 table widened to float32 once per process
-    (+57 MB): numpy widens the gathered rows on every call otherwise, 70 us of a 130 us call. The product
-    is the same float32 one numpy computes for the mixed types, so the scores are identical."""
-    import numpy as np
-
-    table = _TABLES.get(id(model.nb_ptc))
-    if table is None:
-        table = _TABLES.setdefault(id(model.nb_ptc), model.nb_ptc.astype(np.float32))
-    idx = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-    counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-    return np.log1p(counts) @ table[idx] + model.nb_pc
 
 
 def _hint(hints: Mapping[str, str | None], key: str) -> str | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.gazetteer import TITLE_HEADS, word_set
-from tasks.names import PORTFOLIO, FullNames, PersonMention
+from tasks.names import PORTFOLIO, PersonMention, full_names_of
 
 # Words that extend a title to their right: "Rear Admiral", "Prime Minister", "Foreign Minister", "Vice President".
 _TITLE_MODIFIERS = PORTFOLIO | word_set(
@@ -91,7 +91,7 @@ def person_roles(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Person
     for mention in mentions:
         if titles.get(mention.name) is None:
             titles[mention.name] = mention.title
-    full_names = FullNames((mention.start, mention.name) for mention in mentions)
+    full_names = full_names_of(mentions)
     counts = dict.fromkeys(titles, 0)
     for name in titles:
         words = name.split(" ")

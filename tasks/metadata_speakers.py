@@ -62,15 +62,26 @@ def person_like(tokens: list[str]) -> bool:
 def full_name_before(text: str, name: str, position: int) -> str:
     """A one-word speaker -> the first full name in the text before `position` that ends ("Soto" -> "Michael
     Soto") or else starts ("Melania" -> "Melania Trump") with it; else the word itself."""
+    # Every candidate holds `name` (last when it ends the name, first when it starts it; only "of" can be cut
+    # off by `name_tokens`), and `person_like` checks each token: a word it refuses needs no search of the text.
+    if name != "of" and (not is_name_word(name) or name in TITLE_HEADS):
+        return name
+    ends = name not in ORG_WORDS  # the last token of a person-like name
+    starts = name not in NON_NAME_WORDS and name not in DEMONYMS  # the first one
     for ends_with in (True, False):
+        if not (ends if ends_with else starts):
+            continue
         at = text.find(name, 0, position)
         while at >= 0:
-            if ends_with:
-                tokens = name_tokens([*_capitalized_before(text, at), name])
-            else:
-                tokens = [name, *_capitalized_after(text, at + len(name))]
-            if len(tokens) > 1 and person_like(tokens) and _whole_word(text, at, at + len(name)):
-                return " ".join(tokens)
+            # The whole-word test first: it is the cheapest, and most finds of a short name ("A", "U.S.") are
+            # inside other words; the tests have no side effects, so their order does not change the answer.
+            if _whole_word(text, at, at + len(name)):
+                if ends_with:
+                    tokens = name_tokens([*_capitalized_before(text, at), name])
+                else:
+                    tokens = [name, *_capitalized_after(text, at + len(name))]
+                if len(tokens) > 1 and person_like(tokens):
+                    return " ".join(tokens)
             at = text.find(name, at + 1, position)
     return name
 

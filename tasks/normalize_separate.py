@@ -60,6 +60,16 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# The characters a line must open with for _CREDIT or _BOILERPLATE to match it: the first characters of their
+# alternatives, with every character the engine's IGNORECASE pairs with them ("ı", "ſ") and all of \s. A set
+# look-up spares the two scans on most body paragraphs. Such characters all lie in these blocks (Latin, the
+# Unicode spaces, letterlike symbols such as the Kelvin sign); a unit test checks the sets against the whole BMP.
+_FIRST_POOL = "".join(map(chr, [*range(0x250), 0x1680, *range(0x2000, 0x2200), 0x3000]))
+CREDIT_FIRST_CLASS = r"[(\s©arwecduix]"
+BOILERPLATE_FIRST_CLASS = r"[rsafc]"
+_CREDIT_FIRST = frozenset(re.findall(CREDIT_FIRST_CLASS, _FIRST_POOL, re.IGNORECASE))
+_BOILERPLATE_FIRST = frozenset(re.findall(BOILERPLATE_FIRST_CLASS, _FIRST_POOL, re.IGNORECASE))
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -106,7 +116,7 @@ def separate(text: str) -> Separated:
             continue
         if len(line) < _MAX_CREDIT_LEN and _is_credit(line):
             credits.append(line)
-        elif len(line) < _MAX_BOILERPLATE_LEN and _BOILERPLATE.match(line):
+        elif len(line) < _MAX_BOILERPLATE_LEN and line[:1] in _BOILERPLATE_FIRST and _BOILERPLATE.match(line):
             boilerplate.append(line)
         else:
             body.append(line)
@@ -131,7 +141,7 @@ def _looks_like_headline(line: str) -> bool:
 
 def _is_credit(line: str) -> bool:
     return bool(
-        _CREDIT.match(line)
+        (line[:1] in _CREDIT_FIRST and _CREDIT.match(line))
         or (("icen" in line or "ICEN" in line) and _CREDIT_LICENCE.search(line))
         or ("contributed" in line and _CREDIT_CONTRIBUTED.search(line))
     )

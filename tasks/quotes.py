@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tasks.gazetteer import NON_NAME_WORDS, ORG_WORDS, ROLE_NOUNS, TITLE_HEADS, word_set
 from tasks.metadata_quote_marks import QuoteSpan, quote_spans
 from tasks.metadata_speakers import full_name_before, name_tokens, person_like, subject_before
-from tasks.names import RUN_RE, SAY_VERBS, FullNames, PersonMention
+from tasks.names import RUN_RE, SAY_VERBS, FullNames, PersonMention, full_names_of
 
 MIN_QUOTE_WORDS = 3
 
@@ -71,7 +71,7 @@ class Quote:
 
 
 def extract_quotes(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Quote, ...]:
-    full_names = FullNames((mention.start, mention.name) for mention in mentions)
+    full_names = full_names_of(mentions)
     quotes: list[Quote] = []
     previous_end, previous_speaker = -1, None
     for span in quote_spans(text):
@@ -80,8 +80,13 @@ def extract_quotes(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Quot
             continue
         phrase = _attribution(text, span.open, span.close, content)
         quoted = [(q.start, q.end) for q in quotes]
-        outside = tuple(m for m in mentions if not any(start <= m.start < end for start, end in quoted))
         if phrase is not None:
+            # The mentions outside earlier quotes; only an attributed quote needs them (all of them for the first).
+            outside = (
+                tuple(m for m in mentions if not any(start <= m.start < end for start, end in quoted))
+                if quoted
+                else mentions
+            )
             speaker = _speaker(phrase, outside, full_names, span.open, (text, quoted, previous_speaker))
         elif previous_end >= 0 and _continues(text, previous_end, span.open):
             speaker = previous_speaker
