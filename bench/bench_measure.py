@@ -20,6 +20,7 @@ class Stages:
     def __init__(self) -> None:
         self._seconds: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.current = ""  # the stage that started last, to which PeakRss attributes what it samples
 
     @classmethod
     def install(cls) -> Stages:
@@ -29,7 +30,9 @@ class Stages:
 
         class Capture:
             def update(self, stats: progress.StageStats) -> None:
-                if stats.finished is not None:
+                if stats.finished is None:
+                    stages.current = stats.stage
+                else:
                     with stages._lock:
                         stages._seconds[stats.stage] = round(stats.elapsed(), 3)
 
@@ -42,6 +45,7 @@ class Stages:
     def clear(self) -> None:
         with self._lock:
             self._seconds.clear()
+        self.current = ""
 
     def snapshot(self) -> dict[str, float]:
         with self._lock:
@@ -49,14 +53,17 @@ class Stages:
 
 
 class PeakRss:
-    """Peak resident memory of this process while the block runs, sampled every 20 ms (psutil), in MB.
+    """Peak resident memory of this process while the block runs, sampled every 20 ms (psutil), in MB; with
+    `stages`, also the peak within each stage (the stage that started last when the sample was taken).
 
     Prefect's embedded server is another process and is not counted. Without psutil: the process's lifetime
     peak from getrusage, which includes whatever ran before."""
 
-    def __init__(self) -> None:
+    def __init__(self, stages: Stages | None = None) -> None:
         self.before_mb = 0.0
         self.peak_mb = 0.0
+        self.stage_peak_mb: dict[str, float] = {}
+        self._stages = stages
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -70,7 +77,10 @@ class PeakRss:
 
         def sample() -> None:
             while not self._stop.wait(0.02):
-                self.peak_mb = max(self.peak_mb, round(process.memory_info().rss / 1e6, 1))
+                mb = round(process.memory_info().rss / 1e6, 1)
+                self.peak_mb = max(self.peak_mb, mb)
+                stage = (self._stages.current if self._stages else "") or "before-stages"
+                self.stage_peak_mb[stage] = max(self.stage_peak_mb.get(stage, 0.0), mb)
 
         self._thread = threading.Thread(target=sample, daemon=True)
         self._thread.start()
@@ -117,6 +127,11 @@ def markdown(r: dict[str, Any]) -> str:
                 f"({q['ours_end_to_end_one_process_over_datasketch_signatures']} of datasketch); the pool's "
                 f"speed-up: {q['pool_speedup']}x. Peak RSS of each build worker (MB): {i['build_workers_peak_rss_mb']}."
             )
+    for run in r["runs"]:
+        by_stage = run["ingest"].get("peak_rss_mb_by_stage") or {}
+        if by_stage:
+            cells = ", ".join(f"{stage} {mb:.0f}" for stage, mb in by_stage.items())
+            lines.append(f"\n{run['articles']:,} articles, peak RSS within each stage (MB): {cells}.")
     skipped = {run["datasketch"]["skipped"] for run in r["runs"] if "skipped" in run["datasketch"]}
     lines += [f"\ndatasketch column skipped: {s}" for s in skipped]
     lines += [

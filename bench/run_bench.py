@@ -151,7 +151,7 @@ def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample:
     }
     from tasks.build_pool import worker_peak_rss_mb
 
-    with PeakRss() as rss:
+    with PeakRss(stages) as rss:
         seconds, summary = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}"), stages)
     workers_mb = [round(mb, 1) for mb in worker_peak_rss_mb()]
     counts = summary["counts"]
@@ -164,6 +164,7 @@ def run_size(count: int, work: Path, wire: Any, stages: Stages, baseline_sample:
         "input_mb_per_second": round(input_bytes / seconds / 1e6, 2),
         "rss_before_mb": rss.before_mb,
         "peak_rss_mb": rss.peak_mb,
+        "peak_rss_mb_by_stage": rss.stage_peak_mb,
         "build_workers_peak_rss_mb": workers_mb,
         "output_bytes_per_input_article": {t: round(b / count) for t, b in sorted(by_table.items())},
         "output_files": len(summary["files"]),

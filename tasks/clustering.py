@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 import numpy as np
 
 from tasks.dedup import band_keys, candidate_pairs, verified_score
-from tasks.minhash import DedupParams, shingle_sets
+from tasks.minhash import DedupParams
+from tasks.shingle_store import ShingleStore
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per article of a run
 class Candidate:
     """One article of the run, as the dedup step sees it."""
 
@@ -32,7 +33,7 @@ class Candidate:
     agency_own: bool = False  # its publisher is the agency named in its own dateline or credit line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Centre:
     """A committed cluster centre (an `articles` row) that an index lookup paired with this run's articles."""
 
@@ -43,7 +44,7 @@ class Centre:
     cluster_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     article_id: str
     duplicate_of: str  # the canonical article's id, never itself a duplicate
@@ -51,7 +52,7 @@ class Decision:
     similarity: float  # 1.0 for exact; for near the verified score that passed the threshold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Supersession:
     article_id: str  # the committed centre that is no longer the earliest copy of its story
     superseded_by: str  # the run's article that is
@@ -96,11 +97,22 @@ def deduplicate(
 
 
 def cluster(
-    items: Sequence[Candidate], texts: Sequence[str], sigs: np.ndarray, params: DedupParams, prior: Prior
+    items: Sequence[Candidate],
+    texts: Sequence[str],
+    sigs: np.ndarray | None,
+    params: DedupParams,
+    prior: Prior,
+    bands: np.ndarray | None = None,
 ) -> Clustering:
+    """`sigs`: the items' MinHash signatures; or None and `bands`, their LSH band keys (all the clustering
+    needs of them: a run passes those, 1/6 of the signatures' size as uint64 and with no temporaries)."""
     params.validate()
-    if len(sigs) != len(items):
-        raise ValueError(f"got {len(sigs)} signatures for {len(items)} items")
+    if bands is None:
+        if sigs is None:
+            raise ValueError("cluster() needs the items' signatures or their band keys")
+        bands = band_keys(sigs, params) if len(sigs) else np.zeros((0, params.bands), dtype=np.uint64)
+    if len(bands) != len(items):
+        raise ValueError(f"got {len(bands)} signatures for {len(items)} items")
     n = len(items)
     keys = [canonical_key(c.published_at, c.agency_own, c.text_length, c.article_id) for c in items]
     keys += [canonical_key(c.published_at, c.agency_own, c.text_length, c.article_id) for c in prior.centres]
@@ -127,7 +139,7 @@ def cluster(
         (i for i in representative.values() if items[i].text_length >= params.min_shingles), key=rank.__getitem__
     )
     if len(eligible) >= 2:
-        for a, b in candidate_pairs(band_keys(sigs[np.asarray(eligible)], params)).tolist():
+        for a, b in candidate_pairs(bands, rows=np.asarray(eligible)).tolist():
             partners.setdefault(eligible[a], set()).add(eligible[b])
             partners.setdefault(eligible[b], set()).add(eligible[a])
     for item, centre in prior.pairs.tolist():
@@ -135,13 +147,30 @@ def cluster(
             partners.setdefault(item, set()).add(n + centre)
             partners.setdefault(n + centre, set()).add(item)
 
-    # Shingle sets only for nodes in a pair to verify (an exact pair needs no text), in one batch.
+    # Shingle sets only for nodes in a pair to verify (an exact pair needs no text), spilled to a file.
     paired = sorted(
         v for v, others in partners.items() if any((min(v, o), max(v, o)) not in exact_pairs for o in others)
     )
-    node_texts = [texts[p] if p < n else prior.texts[p - n] for p in paired]
-    sets = dict(zip(paired, shingle_sets(node_texts, params.shingle_size), strict=True))
+    with ShingleStore(len(keys)) as sets:
+        sets.add_texts(texts, [p for p in paired if p < n], 0, params.shingle_size)
+        sets.add_texts(prior.texts, [p - n for p in paired if p >= n], n, params.shingle_size)
+        return _join(items, keys, order, rank, partners, exact_pairs, exact_members, sets, params, prior)
 
+
+def _join(
+    items: Sequence[Candidate],
+    keys: list[tuple[bool, float, bool, int, str]],
+    order: list[int],
+    rank: np.ndarray,
+    partners: dict[int, set[int]],
+    exact_pairs: dict[tuple[int, int], tuple[str, float]],
+    exact_members: list[tuple[int, int]],
+    sets: ShingleStore,
+    params: DedupParams,
+    prior: Prior,
+) -> Clustering:
+    """Visit the nodes in canonical order: each run article joins the earlier centre it verifies best against."""
+    n = len(items)
     window = params.window_days * 86400.0 if params.window_days is not None else None
 
     def score(a: int, b: int) -> tuple[str, float] | None:
@@ -149,10 +178,9 @@ def cluster(
             return None  # published too far apart (undated articles have no distance)
         if (min(a, b), max(a, b)) in exact_pairs:
             return exact_pairs[(min(a, b), max(a, b))]
-        member, centre = sets[a], sets[b]
-        if min(len(member), len(centre)) < params.min_shingles:
+        if min(sets.length(a), sets.length(b)) < params.min_shingles:
             return None
-        value = verified_score(member, centre)
+        value = verified_score(sets[a], sets[b])
         return ("near", value) if value >= params.threshold else None
 
     joined: dict[int, tuple[int, str, float]] = {}  # run node -> (centre node, method, score)

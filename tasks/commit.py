@@ -18,7 +18,7 @@ from tasks.batch import StagedBatch
 from tasks.faults import crash_point
 from tasks.protocol import WrittenFile, commit, publish, staged_data_path
 from tasks.raw_archive import STAGED_RAW
-from tasks.resolve import repeated_raw_path, repeated_rejects_path
+from tasks.resolve import decisions_of, repeated_raw_path, repeated_rejects_path
 from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
@@ -30,7 +30,7 @@ ROW_GROUP_ROWS: dict[str, int] = {"articles": 256}
 def commit_batch(batch: StagedBatch, decisions_path: str, run_id: str, dest: str | Dest) -> list[WrittenFile]:
     storage = Storage.open(dest)
     staged = storage.read_parquet(batch.articles_path)
-    decisions = storage.read_parquet(decisions_path)
+    decisions = storage.read_parquet(decisions_of(decisions_path, batch.index))
     # Decisions are keyed by source_uri; list-typed columns rule out a hash join, so rows are matched by position.
     chosen = decisions.filter(pc.equal(decisions.column("action"), "article"))
     position = pc.index_in(staged.column("source_uri"), value_set=chosen.column("source_uri"))

@@ -78,17 +78,21 @@ MAX_BUCKET = 1000
 HUGE_BUCKET_LEADERS = 16
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET) -> np.ndarray:
-    """(M, 2) int64 pairs i < j sharing at least one band key, unique and sorted by (i, j)."""
-    count = len(keys)
+def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, rows: np.ndarray | None = None) -> np.ndarray:
+    """(M, 2) int64 pairs i < j sharing at least one band key, unique and sorted by (i, j).
+
+    `rows`: pair only these rows of `keys` (i and j are then positions in `rows`), read a band at a time,
+    so a run's band keys are not copied whole."""
+    count = len(keys) if rows is None else len(rows)
     found: list[np.ndarray] = []
     # Degenerate texts tend to share every band: a huge bucket whose exact membership was already expanded in
     # an earlier band would only repeat its pairs, so it is recognised by a fingerprint and skipped.
     member_tokens = fmix64(np.arange(1, count + 1, dtype=np.uint64))
     expanded: set[tuple[int, int]] = set()
     for band in range(keys.shape[1] if keys.ndim == 2 else 0):
-        order = np.argsort(keys[:, band], kind="stable")  # stable: members of a bucket stay in index order
-        sorted_keys = keys[order, band]
+        column = keys[:, band] if rows is None else keys[rows, band]
+        order = np.argsort(column, kind="stable")  # stable: members of a bucket stay in index order
+        sorted_keys = column[order]
         is_first = np.ones(count, dtype=bool)
         is_first[1:] = sorted_keys[1:] != sorted_keys[:-1]
         bucket_starts = np.flatnonzero(is_first)

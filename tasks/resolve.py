@@ -18,9 +18,10 @@ from prefect import task
 
 from schemas import SUPERSEDED
 from tasks.batch import StagedBatch
-from tasks.clustering import Candidate, Supersession, cluster
+from tasks.clustering import Candidate, Clustering, Supersession, cluster
 from tasks.dedup_index import IndexFiles, committed_index, id_keys, keys_in, lookup, scheme_of
 from tasks.index_cache import IndexCache
+from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staged_data_path, staging_dir
 from tasks.resolve_index import index_postings, repeated_ids_path
@@ -62,11 +63,9 @@ def resolve_duplicates(
     scheme = scheme_of(params)
     index = IndexFiles({}, frozenset()) if fresh else committed_index(storage)
     IndexCache(storage).prune(index.paths())  # cached copies of compacted or replaced index files
-    keys = read_keys(storage, staged, params)
+    keys, bands = read_keys(storage, staged, params)
+    release_memory()  # what reading the signatures, a batch at a time, left behind
     ids: list[str] = keys.column("article_id").to_pylist()
-    hashes: list[str] = keys.column("content_hash").to_pylist()
-    uris: list[str] = keys.column("source_uri").to_pylist()
-
     known = set(
         keys_in(lookup(storage, index.of("doc"), id_keys(ids), ["article_id"], scheme), "article_id", ids)
         .column("article_id")
@@ -77,52 +76,29 @@ def resolve_duplicates(
     for i, article_id in enumerate(ids):
         keep[i] = article_id not in known and article_id not in seen
         seen.add(article_id)
-    rows = np.flatnonzero(keep)
+    del seen, known
+    result = _cluster_run(storage, index, scheme, staged, keys, bands, ids, keep, params)
+    release_memory()  # the run's candidates and shingle sets: before the decisions and postings are built
 
-    published = keys.column("published_at").to_pylist()
-    words = keys.column("word_count").to_pylist()
-    own = agency_own(keys)
-    candidates = [Candidate(ids[i], hashes[i], published[i], words[i], own[i]) for i in rows]
-    all_sigs = np.asarray(keys.column("signature").combine_chunks().flatten()) if keys.num_rows else np.zeros(0)
-    sigs = all_sigs.reshape(-1, params.num_perm)[keep] if keys.num_rows else np.zeros((0, params.num_perm), np.uint32)
-    eligible = np.array([c.text_length >= params.min_shingles for c in candidates], dtype=bool)
-    prior = load_prior(storage, index, scheme, [c.content_hash for c in candidates], sigs, eligible, params)
-    result = cluster(candidates, LazyTexts(storage, staged, keys, keep), sigs, params, prior)
+    table = _decisions_table(keys, ids, keep, result)
+    path = f"{staging_dir(run_id)}/decisions"
+    _write_per_batch(storage, path, staged, table)
 
-    decided = {d.article_id: d for d in result.decisions}
-    decisions: list[dict[str, object]] = []
-    for i in range(len(ids)):
-        if not keep[i]:
-            decisions.append(_decision(uris[i], ids[i], "skip"))
-            continue
-        d = decided.get(ids[i])
-        action = "duplicate" if d else "article"
-        cluster_id = result.cluster_of[ids[i]]
-        decisions.append(
-            _decision(
-                uris[i],
-                ids[i],
-                action,
-                d.duplicate_of if d else None,
-                d.method if d else None,
-                d.similarity if d else None,
-                cluster_id,
-            )
-        )
-    table = pa.Table.from_pylist(decisions, schema=DECISIONS_SCHEMA)
-    path = f"{staging_dir(run_id)}/decisions.parquet"
-    storage.write_parquet(path, table)
-
-    repeated_rejects, files = index_postings(storage, index, staged, keys, table, run_id, scheme, params)
-    files += _write_superseded(storage, result.supersessions, result.cluster_of, run_id)
+    superseded = _write_superseded(storage, result.supersessions, result.cluster_of, run_id)
     methods = [d.method for d in result.decisions]
+    supersessions = len(result.supersessions)
+    del result, ids  # the clustering's per-article objects: before the postings are built
+    repeated_rejects, files = index_postings(storage, index, staged, keys, bands, table, run_id, scheme, params)
+    files += superseded
+    del table, keys, bands
+    release_memory()  # the commit tasks that follow read a batch at a time
     return Resolution(
         path,
         methods.count("exact"),
         methods.count("near"),
         int((~keep).sum()),
         repeated_rejects,
-        len(result.supersessions),
+        supersessions,
         files,
         scheme,
     )
@@ -150,32 +126,70 @@ def _write_superseded(
     return [WrittenFile("superseded", final, table.num_rows, size)]
 
 
+def _cluster_run(
+    storage: Storage,
+    index: IndexFiles,
+    scheme: str,
+    staged: list[StagedBatch],
+    keys: pa.Table,
+    bands: np.ndarray,
+    ids: list[str],
+    keep: np.ndarray,
+    params: DedupParams,
+) -> Clustering:
+    """Cluster the kept staged rows against the committed index; what it builds is freed when it returns."""
+    rows = np.flatnonzero(keep)
+    hashes = keys.column("content_hash").to_pylist()
+    published = keys.column("published_at").to_pylist()
+    words = keys.column("word_count").to_pylist()
+    own = agency_own(keys)
+    candidates = [Candidate(ids[i], hashes[i], published[i], words[i], own[i]) for i in rows]
+    del hashes, published, words, own
+    run_bands = bands if len(rows) == len(ids) else bands[keep]
+    eligible = np.array([c.text_length >= params.min_shingles for c in candidates], dtype=bool)
+    prior = load_prior(storage, index, scheme, [c.content_hash for c in candidates], None, eligible, params, run_bands)
+    return cluster(candidates, LazyTexts(storage, staged, keys, keep), None, params, prior, bands=run_bands)
+
+
+def _decisions_table(keys: pa.Table, ids: list[str], keep: np.ndarray, result: Clustering) -> pa.Table:
+    """One decision per staged row, built column by column (a dict per row cost ~0.5 KB an article)."""
+    decided = {d.article_id: d for d in result.decisions}
+    action: list[str] = []
+    duplicate_of: list[str | None] = []
+    method: list[str | None] = []
+    similarity: list[float | None] = []
+    cluster_id: list[str | None] = []
+    for i, article_id in enumerate(ids):
+        d = decided.get(article_id) if keep[i] else None
+        action.append("duplicate" if d else "article" if keep[i] else "skip")
+        duplicate_of.append(d.duplicate_of if d else None)
+        method.append(d.method if d else None)
+        similarity.append(d.similarity if d else None)
+        cluster_id.append(result.cluster_of[article_id] if keep[i] else None)
+    columns = [keys.column("source_uri"), keys.column("article_id"), action, duplicate_of, method, similarity]
+    return pa.Table.from_arrays([*columns, cluster_id], schema=DECISIONS_SCHEMA)
+
+
+def _write_per_batch(storage: Storage, path: str, staged: list[StagedBatch], table: pa.Table) -> None:
+    """The decisions of each batch in a file of its own (`decisions_of`): a commit task reads its own rows,
+    not the whole run's (which made committing a run grow with the square of its size)."""
+    offset = 0
+    for batch in staged:
+        storage.write_parquet(decisions_of(path, batch.index), table.slice(offset, batch.articles))
+        offset += batch.articles
+
+
+def decisions_of(decisions_path: str, batch_index: int) -> str:
+    """The staged decisions file of one batch (`Resolution.decisions_path` names the run's)."""
+    return f"{decisions_path}-{batch_index:05d}.parquet"
+
+
 def repeated_rejects_path(run_id: str) -> str:
     return repeated_ids_path(run_id, "reject")
 
 
 def repeated_raw_path(run_id: str) -> str:
     return repeated_ids_path(run_id, "raw")
-
-
-def _decision(
-    source_uri: str,
-    article_id: str,
-    action: str,
-    duplicate_of: str | None = None,
-    method: str | None = None,
-    similarity: float | None = None,
-    cluster_id: str | None = None,
-) -> dict[str, object]:
-    return {
-        "source_uri": source_uri,
-        "article_id": article_id,
-        "action": action,
-        "duplicate_of": duplicate_of,
-        "method": method,
-        "similarity": similarity,
-        "cluster_id": cluster_id,
-    }
 
 
 @task(

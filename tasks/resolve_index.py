@@ -5,6 +5,8 @@ Also decides which staged rejects and raw-archive rows are already committed (a 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,10 +14,14 @@ import pyarrow.compute as pc
 from tasks.batch import StagedBatch
 from tasks.dedup import band_keys
 from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, write_postings
+from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staging_dir
 from tasks.resolve_texts import agency_own
 from tasks.storage import Storage
+
+# Band rows per postings file (~80 MB of keys and docs to sort): a 100k-article run writes one file, 1M ten.
+BAND_ROWS_PER_FILE = 4_000_000
 
 
 def index_postings(
@@ -23,17 +29,22 @@ def index_postings(
     index: IndexFiles,
     staged: list[StagedBatch],
     keys: pa.Table,
+    bands: np.ndarray,
     decisions: pa.Table,
     run_id: str,
     scheme: str,
     params: DedupParams,
 ) -> tuple[int, list[WrittenFile]]:
-    """Stage the run's postings and its repeated reject/raw lists; (rejects already committed, files)."""
+    """Stage the run's postings and its repeated reject/raw lists; (rejects already committed, files).
+
+    `keys`: the staged articles' key columns (tasks.resolve_texts.read_keys), `bands` their LSH band keys."""
     files: list[WrittenFile] = []
     action = decisions.column("action")
     written = pc.not_equal(action, "skip")
-    rows = keys.filter(written)
-    chosen = decisions.filter(written)
+    written_rows = np.flatnonzero(written.to_numpy(zero_copy_only=False))
+    everything = len(written_rows) == keys.num_rows  # nothing skipped (a first run): no copies to filter
+    rows = keys if everything else keys.filter(written)
+    chosen = decisions if everything else decisions.filter(written)
     duplicate_of = chosen.column("duplicate_of")
     if rows.num_rows:
         own = agency_own(rows)
@@ -44,13 +55,18 @@ def index_postings(
         similarity = pc.coalesce(chosen.column("similarity"), pa.scalar(1.0))
         hashes = _first_per(hash_postings(rows, centre, method, similarity), "content_hash")
         files.append(write_postings(storage, "hash", hashes, run_id, 0, scheme))
-        articles = rows.filter(
-            pc.and_(pc.is_null(duplicate_of), pc.greater_equal(rows.column("word_count"), params.min_shingles))
-        )
+        del doc, hashes, centre, method, similarity, own
+        banded = pc.and_(pc.is_null(duplicate_of), pc.greater_equal(rows.column("word_count"), params.min_shingles))
+        articles = rows.filter(banded)
         if articles.num_rows:
-            sigs = np.asarray(articles.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
-            band = band_postings(articles.column("article_id").to_pylist(), sigs, params)
-            files.append(write_postings(storage, "band", band, run_id, 0, scheme))
+            of_articles = written_rows[banded.to_numpy(zero_copy_only=False)]  # their rows in `bands`
+            docs = np.zeros(len(bands), dtype=np.uint64)
+            docs[of_articles] = id_keys(articles.column("article_id").to_pylist())
+            del articles, rows, chosen
+            for part, band in enumerate(band_parts(docs, bands, of_articles)):
+                files.append(write_postings(storage, "band", band, run_id, part, scheme))
+                del band  # before the next part is built
+                release_memory()
 
     reject_ids = sorted({r for b in staged for r in _ids(storage, b.rejects_path, "reject_id")})
     old_rejects = _index_new_ids(storage, index, "reject", "reject_id", reject_ids, run_id, scheme, files)
@@ -101,9 +117,37 @@ def hash_postings(
 
 
 def band_postings(article_ids: list[str], sigs: np.ndarray, params: DedupParams) -> pa.Table:
-    """`band` rows: the LSH band keys of each article, pointing at its doc key."""
+    """`band` rows: the LSH band keys of each article (from its signature), pointing at its doc key."""
+    return band_rows(article_ids, band_keys(sigs, params), params)
+
+
+def band_rows(article_ids: list[str], bands: np.ndarray, params: DedupParams) -> pa.Table:
+    """`band` rows of articles whose (N, bands) band keys are computed already."""
     docs = np.repeat(id_keys(article_ids), params.bands)
-    return pa.table({"key": band_keys(sigs, params).reshape(-1), "doc": docs})
+    return pa.table({"key": bands.reshape(-1), "doc": docs})
+
+
+def band_parts(
+    docs: np.ndarray, bands: np.ndarray, rows: np.ndarray | None = None, rows_per_file: int = BAND_ROWS_PER_FILE
+) -> Iterator[pa.Table]:
+    """`band` rows of articles (doc keys, (N, bands) band keys; only `rows` of them if given) in files of at most
+    about `rows_per_file` rows, split by key range: a file is sorted and written a part at a time, and the run's
+    band keys are never copied whole, so memory stays bounded at any run size."""
+    chosen = np.zeros(len(bands), dtype=bool)
+    chosen[np.arange(len(bands)) if rows is None else rows] = True
+    parts = max(1, -(-int(chosen.sum()) * bands.shape[1] // rows_per_file))
+    if parts == 1:
+        picked = bands[chosen]
+        yield pa.table({"key": picked.reshape(-1), "doc": np.repeat(docs[chosen], bands.shape[1])})
+        return
+    top = np.empty(bands.shape, dtype=np.uint16)  # the top 16 bits: keys are uniform (fmix64), parts even
+    for lo in range(0, len(bands), 65536):
+        top[lo : lo + 65536] = bands[lo : lo + 65536] >> np.uint64(48)
+    edges = np.linspace(0, 1 << 16, parts + 1).astype(np.uint32)
+    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
+        inside = (top >= lo) & (top < hi) if hi <= 0xFFFF else top >= lo
+        inside &= chosen[:, None]
+        yield pa.table({"key": bands[inside], "doc": docs[np.nonzero(inside)[0]]})
 
 
 def repeated_ids_path(run_id: str, name: str) -> str:

@@ -19,7 +19,7 @@ from tasks.dedup import band_keys
 from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, row_groups_holding
 from tasks.minhash import DedupParams, concatenated_ranges
 from tasks.protocol import committed_files
-from tasks.resolve_texts import LazySequence
+from tasks.shingle_store import LazySequence
 from tasks.storage import Storage
 
 _DOC_COLUMNS = [
@@ -34,12 +34,12 @@ _DOC_COLUMNS = [
 
 
 class CentreTexts(LazySequence):
-    """Texts of committed centres, read per date partition on first access."""
+    """Texts of committed centres, read a date partition at a time (the last one read is kept)."""
 
     def __init__(self, storage: Storage, ids: list[str], dates: list[str]) -> None:
         self._storage, self._ids, self._dates = storage, ids, dates
         self._texts: dict[str, str] = {}
-        self._loaded: set[str] = set()
+        self._date: str | None = None
         self._files: list[str] | None = None
 
     def __len__(self) -> int:
@@ -47,9 +47,17 @@ class CentreTexts(LazySequence):
 
     def _text(self, index: int) -> str:
         date = self._dates[index]
-        if date not in self._loaded:
+        if date != self._date:
+            self._texts = {}  # dropped before the next partition is read, not after
             self._load(date)
+            self._date = date
         return self._texts.get(self._ids[index], "")
+
+    def access_order(self, indices: list[int]) -> list[int]:
+        return sorted(indices, key=lambda i: (self._dates[i], i))  # one read per date partition
+
+    def release(self) -> None:
+        self._texts, self._date = {}, None
 
     def _load(self, date: str) -> None:
         if self._files is None:
@@ -67,7 +75,6 @@ class CentreTexts(LazySequence):
             self._texts.update(
                 zip(table.column("article_id").to_pylist(), table.column("text").to_pylist(), strict=True)
             )
-        self._loaded.add(date)
 
 
 def load_prior(
@@ -75,11 +82,14 @@ def load_prior(
     index: IndexFiles,
     scheme: str,
     hashes: Sequence[str],
-    sigs: np.ndarray,
+    sigs: np.ndarray | None,
     near_eligible: np.ndarray,
     params: DedupParams,
+    bands: np.ndarray | None = None,
 ) -> Prior:
-    """Centres that the run's articles (content hashes, signatures) may duplicate, and the pairs to verify."""
+    """Centres that the run's articles (content hashes, signatures) may duplicate, and the pairs to verify.
+
+    `bands`: the articles' LSH band keys, instead of their signatures (`sigs` None)."""
     if not index.of("doc") or not len(hashes):
         return Prior()
     unique_hashes = sorted(set(hashes))
@@ -97,7 +107,14 @@ def load_prior(
     exact_centre = {r["content_hash"]: (r["article_id"], r["method"], r["similarity"]) for r in hash_rows.to_pylist()}
 
     rows = np.flatnonzero(near_eligible)
-    bands = band_keys(sigs[rows], params) if len(rows) else np.zeros((0, params.bands), dtype=np.uint64)
+    if not len(rows):
+        bands = np.zeros((0, params.bands), dtype=np.uint64)
+    elif bands is not None:
+        bands = bands[rows]
+    elif sigs is not None:
+        bands = band_keys(sigs[rows], params)
+    else:
+        raise ValueError("load_prior() needs the articles' signatures or their band keys")
     band_rows = lookup(storage, index.of("band"), bands.reshape(-1), ["doc"], scheme)
     pair_keys = band_rows.column("key").to_numpy()
     pair_docs = band_rows.column("doc").to_numpy()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import overload
 
 import numpy as np
 import pyarrow as pa
 
 from tasks.batch import StagedBatch
+from tasks.dedup import band_keys
 from tasks.minhash import DedupParams
+from tasks.shingle_store import LazySequence
 from tasks.storage import Storage
 
 KEY_COLUMNS = [
@@ -27,14 +27,24 @@ KEY_COLUMNS = [
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) -> pa.Table:
-    """The key columns of every staged article of the run, in batch order."""
-    tables = [storage.read_parquet(b.articles_path, KEY_COLUMNS) for b in staged]
+def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) -> tuple[pa.Table, np.ndarray]:
+    """The key columns of every staged article of the run, in batch order, and their (N, bands) uint64 LSH band
+    keys: all the run needs of the signatures, computed a batch at a time, so it never holds them whole."""
+    bands = np.zeros((sum(b.articles for b in staged), params.bands), dtype=np.uint64)
+    tables: list[pa.Table] = []
+    row = 0
+    for batch in staged:
+        table = storage.read_parquet(batch.articles_path, KEY_COLUMNS)
+        if table.num_rows != batch.articles:
+            raise ValueError(f"staged batch {batch.index} lists {batch.articles} articles but holds {table.num_rows}")
+        if table.num_rows:
+            sigs = np.asarray(table.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
+            bands[row : row + table.num_rows] = band_keys(sigs, params)
+        tables.append(table.drop_columns(["signature"]))
+        row += table.num_rows
     if not tables:
-        return pa.table({c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1]}).append_column(
-            "signature", pa.array([], pa.list_(pa.uint32(), params.num_perm))
-        )
-    return pa.concat_tables(tables)
+        return pa.table({c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1]}), bands
+    return pa.concat_tables(tables), bands
 
 
 def agency_own(keys: pa.Table) -> list[bool]:
@@ -48,31 +58,16 @@ def _squash(name: str) -> str:
     return _NOT_WORD.sub("", name.casefold())
 
 
-class LazySequence(Sequence[str]):
-    """A sequence of texts read on first access; subclasses give `__len__` and `_text(index)`."""
-
-    def _text(self, index: int) -> str:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self._text(index)
-
-
 class LazyTexts(LazySequence):
-    """Texts of the kept staged articles, read batch by batch on first access."""
+    """Texts of the kept staged articles, read a batch file at a time (the last one read is kept)."""
 
     def __init__(self, storage: Storage, staged: list[StagedBatch], keys: pa.Table, keep: np.ndarray) -> None:
         self._storage, self._staged = storage, staged
         sizes = _batch_rows(keys, staged)
         self._offsets = np.cumsum([0, *sizes[:-1]]) if sizes else np.zeros(1, dtype=np.int64)
         self._positions = np.flatnonzero(keep)  # candidate index -> row index over all staged rows
-        self._loaded: dict[int, list[str]] = {}
+        self._batch = -1
+        self._texts: list[str] = []
 
     def __len__(self) -> int:
         return len(self._positions)
@@ -80,10 +75,17 @@ class LazyTexts(LazySequence):
     def _text(self, index: int) -> str:
         row = int(self._positions[index])
         batch = int(np.searchsorted(self._offsets, row, side="right")) - 1
-        if batch not in self._loaded:
+        if batch != self._batch:
+            self._texts = []  # dropped before the next batch is read, not after
             table = self._storage.read_parquet(self._staged[batch].articles_path, ["text"])
-            self._loaded[batch] = table.column("text").to_pylist()
-        return self._loaded[batch][row - int(self._offsets[batch])]
+            self._texts, self._batch = table.column("text").to_pylist(), batch
+        return self._texts[row - int(self._offsets[batch])]
+
+    def access_order(self, indices: list[int]) -> list[int]:
+        return sorted(indices)  # candidates are numbered in batch order: one read per batch file
+
+    def release(self) -> None:
+        self._texts, self._batch = [], -1
 
 
 def _batch_rows(keys: pa.Table, staged: list[StagedBatch]) -> list[int]:

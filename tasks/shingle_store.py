@@ -1,0 +1,103 @@
+"""Shingle sets of the texts a run must verify, spilled to a temporary file and read back one set at a time.
+
+Why: star clustering (tasks.clustering) verifies pairs in canonical (publication) order, which has nothing to
+do with the order the texts are stored in (batch files, date partitions). Holding every text, or every
+shingle set, until the last pair is verified made the run's memory grow with its size (~5 KB of shingles and
+~3.5 KB of text per paired article). Here the texts are read in their storage order, a chunk at a time, their
+sets appended to an unnamed temporary file and dropped; a verification reads its two sets back with `pread`
+(page cache, not this process's resident memory), and a small LRU keeps the centres that many members share.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import overload
+
+import numpy as np
+
+from tasks.minhash import shingle_sets
+
+CHUNK_TEXTS = 1000  # texts shingled at once: large enough for numpy to pay off, small enough to bound memory
+CACHED_SETS = 4096  # recently read sets kept (~20 MB): a centre is compared with each of its members
+
+
+class LazySequence(Sequence[str]):
+    """A sequence of texts read on first access; subclasses give `__len__` and `_text(index)`, and may give
+    `access_order` (the order in which reading the indices costs least) and `release` (drop what was read)."""
+
+    def _text(self, index: int) -> str:
+        raise NotImplementedError
+
+    def access_order(self, indices: list[int]) -> list[int]:
+        return indices
+
+    def release(self) -> None:
+        pass
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._text(index)
+
+
+class ShingleStore:
+    """Sorted unique uint64 shingle sets of nodes 0..nodes-1 (those added), kept in a temporary file."""
+
+    def __init__(self, nodes: int) -> None:
+        self._file = tempfile.TemporaryFile(prefix="newsetl-shingles-")  # noqa: SIM115  # closed by close()
+        self._starts = np.full(nodes, -1, dtype=np.int64)  # in uint64 items from the start of the file
+        self._lengths = np.zeros(nodes, dtype=np.int64)
+        self._written = 0
+        self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def add_texts(self, texts: Sequence[str], indices: list[int], first_node: int, shingle_size: int) -> None:
+        """Shingle `texts[i]` for each i of `indices` into node `first_node + i`, a chunk at a time."""
+        order = texts.access_order(indices) if isinstance(texts, LazySequence) else indices
+        for lo in range(0, len(order), CHUNK_TEXTS):
+            chunk = order[lo : lo + CHUNK_TEXTS]
+            sets = shingle_sets([texts[i] for i in chunk], shingle_size)
+            nodes = np.asarray(chunk, dtype=np.int64) + first_node
+            lengths = np.array([len(s) for s in sets], dtype=np.int64)
+            self._starts[nodes] = self._written + np.cumsum(lengths) - lengths
+            self._lengths[nodes] = lengths
+            if len(sets):
+                self._file.write(np.concatenate(sets).astype(np.uint64, copy=False).tobytes())
+            self._written += int(lengths.sum())
+        if isinstance(texts, LazySequence):
+            texts.release()
+        self._file.flush()
+
+    def length(self, node: int) -> int:
+        return int(self._lengths[node])
+
+    def __getitem__(self, node: int) -> np.ndarray:
+        found = self._cache.get(node)
+        if found is not None:
+            self._cache.move_to_end(node)
+            return found
+        start, length = int(self._starts[node]), int(self._lengths[node])
+        if start < 0:
+            raise KeyError(f"no shingle set was stored for node {node}")
+        data = os.pread(self._file.fileno(), length * 8, start * 8) if length else b""
+        found = np.frombuffer(data, dtype=np.uint64)
+        self._cache[node] = found
+        if len(self._cache) > CACHED_SETS:
+            self._cache.popitem(last=False)
+        return found
+
+    def close(self) -> None:
+        self._cache.clear()
+        self._file.close()
+
+    def __enter__(self) -> ShingleStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
