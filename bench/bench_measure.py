@@ -118,6 +118,13 @@ def markdown(r: dict[str, Any]) -> str:
             f"| **{q['ours_end_to_end_over_datasketch_signatures']}** "
             f"| {q['ours_signatures_over_datasketch_signatures']} |"
         )
+    for small, large in zip(r["runs"], r["runs"][1:], strict=False):
+        growth = large["ingest"]["seconds"] / small["ingest"]["seconds"]
+        lines.append(
+            f"\nGrowth {small['articles']:,} -> {large['articles']:,} articles "
+            f"(x{large['articles'] / small['articles']:g}): end-to-end seconds x{growth:.2f} "
+            "(issue 8: 1M at most 11 times 100k)."
+        )
     for run in r["runs"]:
         i, q, one = run["ingest"], run["ratios"], run.get("ingest_one_process")
         if one:
