@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tasks.band_file import BandKeys
 from tasks.minhash import (
     DedupParams,
     concatenated_ranges,
@@ -78,11 +79,13 @@ MAX_BUCKET = 1000
 HUGE_BUCKET_LEADERS = 16
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = MAX_BUCKET, rows: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(
+    keys: np.ndarray | BandKeys, max_bucket: int = MAX_BUCKET, rows: np.ndarray | None = None
+) -> np.ndarray:
     """(M, 2) int64 pairs i < j sharing at least one band key, unique and sorted by (i, j).
 
     `rows`: pair only these rows of `keys` (i and j are then positions in `rows`), read a band at a time,
-    so a run's band keys are not copied whole."""
+    so a run's band keys are not copied whole; `keys` may be a band file (tasks.band_file)."""
     count = len(keys) if rows is None else len(rows)
     found: list[np.ndarray] = []
     # Degenerate texts tend to share every band: a huge bucket whose exact membership was already expanded in

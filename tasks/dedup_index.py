@@ -46,6 +46,12 @@ def id_keys(ids: Iterable[str]) -> np.ndarray:
     return np.frombuffer(bytes.fromhex(prefix), dtype=">u8").astype(np.uint64)
 
 
+def id_keys_of(ids: pa.Array, chunk: int = 65536) -> np.ndarray:
+    """`id_keys` of an Arrow string column, a slice at a time (a Python string per id cost ~80 bytes each)."""
+    parts = [id_keys(ids.slice(start, chunk).to_pylist()) for start in range(0, len(ids), chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
 @dataclass(frozen=True)
 class IndexFiles:
     """The committed index files of each table, and the schemes of the manifests that wrote them."""
@@ -103,7 +109,11 @@ def write_postings(storage: Storage, name: str, table: pa.Table, run_id: str, pa
         # Dictionary-encoded as stored: 4 bytes a row (a string per row was ~80 bytes, 40 band rows an article).
         indices = pa.array(np.zeros(table.num_rows, dtype=np.int32))
         table = table.append_column("scheme", pa.DictionaryArray.from_arrays(indices, pa.array([scheme])))
-    ordered = table.select(schema.names).sort_by([("key", "ascending")]).cast(schema)
+    ordered = table.select(schema.names)
+    keys = ordered.column("key").to_numpy()
+    if len(keys) > 1 and not bool(np.all(keys[1:] >= keys[:-1])):  # sorted already (band parts): no copy
+        ordered = ordered.sort_by([("key", "ascending")])
+    ordered = ordered.cast(schema)
     final = f"{INDEX_ROOT}/{name}/part-{run_id}-{part:05d}.parquet"
     size = storage.write_parquet(staged_data_path(run_id, final), ordered, row_group_size=ROW_GROUP_ROWS)
     return WrittenFile(manifest_table(name), final, ordered.num_rows, size)
@@ -152,6 +162,7 @@ def _empty(names: list[str]) -> pa.Table:
     return pa.table({n: pa.array([], fields[n].type) for n in names})
 
 
-def keys_in(table: pa.Table, column: str, ids: Sequence[str]) -> pa.Table:
+def keys_in(table: pa.Table, column: str, ids: Sequence[str] | pa.Array) -> pa.Table:
     """Rows of a lookup result whose full id matches (a 64-bit key prefix may, very rarely, collide)."""
-    return table.filter(pc.is_in(table.column(column), value_set=pa.array(list(ids), pa.string())))
+    value_set = ids if isinstance(ids, pa.Array) else pa.array(list(ids), pa.string())
+    return table.filter(pc.is_in(table.column(column), value_set=value_set))

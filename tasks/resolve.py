@@ -14,19 +14,23 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import task
 
 from schemas import SUPERSEDED
+from tasks.band_file import BandKeys
 from tasks.batch import StagedBatch
-from tasks.clustering import Candidate, Clustering, Supersession, cluster
-from tasks.dedup_index import IndexFiles, committed_index, id_keys, keys_in, lookup, scheme_of
+from tasks.candidates import Candidates, group_codes
+from tasks.clustering import Clustering, cluster
+from tasks.clustering_join import METHODS
+from tasks.dedup_index import IndexFiles, committed_index, id_keys_of, keys_in, lookup, scheme_of
 from tasks.index_cache import IndexCache
 from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staged_data_path, staging_dir
 from tasks.resolve_index import index_postings, repeated_ids_path
 from tasks.resolve_prior import load_prior
-from tasks.resolve_texts import LazyTexts, agency_own, read_keys
+from tasks.resolve_texts import LazyTexts, read_keys
 from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
 
@@ -65,37 +69,34 @@ def resolve_duplicates(
     IndexCache(storage).prune(index.paths())  # cached copies of compacted or replaced index files
     keys, bands = read_keys(storage, staged, params)
     release_memory()  # what reading the signatures, a batch at a time, left behind
-    ids: list[str] = keys.column("article_id").to_pylist()
-    known = set(
-        keys_in(lookup(storage, index.of("doc"), id_keys(ids), ["article_id"], scheme), "article_id", ids)
-        .column("article_id")
-        .to_pylist()
-    )
-    keep = np.ones(len(ids), dtype=bool)
-    seen: set[str] = set()
-    for i, article_id in enumerate(ids):
-        keep[i] = article_id not in known and article_id not in seen
-        seen.add(article_id)
-    del seen, known
-    result = _cluster_run(storage, index, scheme, staged, keys, bands, ids, keep, params)
+    ids = keys.column("article_id").combine_chunks()
+    known = keys_in(lookup(storage, index.of("doc"), id_keys_of(ids), ["article_id"], scheme), "article_id", ids)
+    # Kept: the first staged row of each article_id, unless it is committed already.
+    _, first = np.unique(group_codes(ids), return_index=True)
+    keep = np.zeros(len(ids), dtype=bool)
+    keep[first] = True
+    committed = pc.is_in(ids, value_set=known.column("article_id").combine_chunks())
+    keep &= ~np.asarray(committed.to_numpy(zero_copy_only=False), dtype=bool)
+    del known, first, committed
+    result = _cluster_run(storage, index, scheme, staged, keys, bands, keep, params)
     release_memory()  # the run's candidates and shingle sets: before the decisions and postings are built
 
-    table = _decisions_table(keys, ids, keep, result)
+    table = _decisions_table(keys, keep, result)
     path = f"{staging_dir(run_id)}/decisions"
     _write_per_batch(storage, path, staged, table)
 
-    superseded = _write_superseded(storage, result.supersessions, result.cluster_of, run_id)
-    methods = [d.method for d in result.decisions]
-    supersessions = len(result.supersessions)
-    del result, ids  # the clustering's per-article objects: before the postings are built
+    superseded = _write_superseded(storage, result, run_id)
+    exact, near, supersessions = result.count("exact"), result.count("near"), len(result.supersessions)
+    del result, ids  # the clustering's per-article arrays: before the postings are built
     repeated_rejects, files = index_postings(storage, index, staged, keys, bands, table, run_id, scheme, params)
     files += superseded
+    bands.close()
     del table, keys, bands
     release_memory()  # the commit tasks that follow read a batch at a time
     return Resolution(
         path,
-        methods.count("exact"),
-        methods.count("near"),
+        exact,
+        near,
         int((~keep).sum()),
         repeated_rejects,
         supersessions,
@@ -104,21 +105,22 @@ def resolve_duplicates(
     )
 
 
-def _write_superseded(
-    storage: Storage, found: list[Supersession], cluster_of: dict[str, str], run_id: str
-) -> list[WrittenFile]:
+def _write_superseded(storage: Storage, result: Clustering, run_id: str) -> list[WrittenFile]:
+    found = result.supersessions
     if not found:
         return []
+    by = pc.index_in(pa.array([s.superseded_by for s in found], pa.string()), value_set=result.article_ids)
+    clusters = result.cluster_names.take(pa.array(result.cluster[by.to_numpy()])).to_pylist()
     rows = [
         {
             "article_id": s.article_id,
             "superseded_by": s.superseded_by,
             "method": s.method,
             "similarity": s.similarity,
-            "cluster_id": cluster_of[s.superseded_by],
+            "cluster_id": cluster_id,
             "run_id": run_id,
         }
-        for s in found
+        for s, cluster_id in zip(found, clusters, strict=True)
     ]
     final = f"superseded/superseded_date={datetime.now(UTC).date().isoformat()}/part-{run_id}.parquet"
     table = pa.Table.from_pylist(rows, schema=SUPERSEDED)
@@ -132,42 +134,53 @@ def _cluster_run(
     scheme: str,
     staged: list[StagedBatch],
     keys: pa.Table,
-    bands: np.ndarray,
-    ids: list[str],
+    bands: BandKeys,
     keep: np.ndarray,
     params: DedupParams,
 ) -> Clustering:
     """Cluster the kept staged rows against the committed index; what it builds is freed when it returns."""
-    rows = np.flatnonzero(keep)
-    hashes = keys.column("content_hash").to_pylist()
-    published = keys.column("published_at").to_pylist()
-    words = keys.column("word_count").to_pylist()
-    own = agency_own(keys)
-    candidates = [Candidate(ids[i], hashes[i], published[i], words[i], own[i]) for i in rows]
-    del hashes, published, words, own
-    run_bands = bands if len(rows) == len(ids) else bands[keep]
-    eligible = np.array([c.text_length >= params.min_shingles for c in candidates], dtype=bool)
-    prior = load_prior(storage, index, scheme, [c.content_hash for c in candidates], None, eligible, params, run_bands)
+    kept = pa.array(np.flatnonzero(keep))
+
+    def column(name: str) -> pa.Array:
+        return keys.column(name).combine_chunks().take(kept)
+
+    candidates = Candidates.from_columns(
+        column("article_id"),
+        column("content_hash"),
+        column("published_at"),
+        np.asarray(keys.column("agency_own").to_numpy(), dtype=bool)[keep],
+        column("word_count"),
+    )
+    run_bands = bands if len(kept) == len(keep) else bands.select(keep)
+    eligible = candidates.text_length >= params.min_shingles
+    prior = load_prior(storage, index, scheme, candidates.content_hash, None, eligible, params, run_bands)
     return cluster(candidates, LazyTexts(storage, staged, keys, keep), None, params, prior, bands=run_bands)
 
 
-def _decisions_table(keys: pa.Table, ids: list[str], keep: np.ndarray, result: Clustering) -> pa.Table:
-    """One decision per staged row, built column by column (a dict per row cost ~0.5 KB an article)."""
-    decided = {d.article_id: d for d in result.decisions}
-    action: list[str] = []
-    duplicate_of: list[str | None] = []
-    method: list[str | None] = []
-    similarity: list[float | None] = []
-    cluster_id: list[str | None] = []
-    for i, article_id in enumerate(ids):
-        d = decided.get(article_id) if keep[i] else None
-        action.append("duplicate" if d else "article" if keep[i] else "skip")
-        duplicate_of.append(d.duplicate_of if d else None)
-        method.append(d.method if d else None)
-        similarity.append(d.similarity if d else None)
-        cluster_id.append(result.cluster_of[article_id] if keep[i] else None)
-    columns = [keys.column("source_uri"), keys.column("article_id"), action, duplicate_of, method, similarity]
-    return pa.Table.from_arrays([*columns, cluster_id], schema=DECISIONS_SCHEMA)
+def _decisions_table(keys: pa.Table, keep: np.ndarray, result: Clustering) -> pa.Table:
+    """One decision per staged row, built column by column from the clustering's arrays."""
+    rows = np.flatnonzero(keep)
+    duplicate = np.full(len(keep), -1, dtype=np.int64)
+    duplicate[rows] = result.duplicate_of
+    cluster = np.full(len(keep), -1, dtype=np.int64)
+    cluster[rows] = result.cluster
+    action = np.full(len(keep), 2, dtype=np.int8)  # "skip"
+    action[rows] = np.where(result.duplicate_of >= 0, 1, 0)
+    method = np.zeros(len(keep), dtype=np.int8)
+    method[rows] = result.method
+    similarity = np.zeros(len(keep), dtype=np.float64)
+    similarity[rows] = result.similarity
+    none = duplicate < 0
+    columns = [
+        keys.column("source_uri"),
+        keys.column("article_id"),
+        pa.array(["article", "duplicate", "skip"]).take(pa.array(action)),
+        result.article_ids.take(pa.array(duplicate, mask=none)),
+        pa.array(list(METHODS)).take(pa.array(method, mask=none)),
+        pa.array(similarity, mask=none),
+        result.cluster_names.take(pa.array(cluster, mask=cluster < 0)),
+    ]
+    return pa.Table.from_arrays(columns, schema=DECISIONS_SCHEMA)
 
 
 def _write_per_batch(storage: Storage, path: str, staged: list[StagedBatch], table: pa.Table) -> None:

@@ -11,13 +11,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.band_file import BandKeys
 from tasks.batch import StagedBatch
+from tasks.candidates import group_codes
 from tasks.dedup import band_keys
-from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, write_postings
+from tasks.dedup_index import IndexFiles, id_keys, id_keys_of, keys_in, lookup, write_postings
 from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, staging_dir
-from tasks.resolve_texts import agency_own
 from tasks.storage import Storage
 
 # Band rows per postings file (~80 MB of keys and docs to sort): a 100k-article run writes one file, 1M ten.
@@ -29,7 +30,7 @@ def index_postings(
     index: IndexFiles,
     staged: list[StagedBatch],
     keys: pa.Table,
-    bands: np.ndarray,
+    bands: BandKeys,
     decisions: pa.Table,
     run_id: str,
     scheme: str,
@@ -47,7 +48,7 @@ def index_postings(
     chosen = decisions if everything else decisions.filter(written)
     duplicate_of = chosen.column("duplicate_of")
     if rows.num_rows:
-        own = agency_own(rows)
+        own = rows.column("agency_own").to_pylist()  # computed once by read_keys
         doc = doc_postings(rows, duplicate_of, chosen.column("cluster_id"), own, rows.column("word_count"), run_id)
         files.append(write_postings(storage, "doc", doc, run_id, 0, scheme))
         centre = pc.coalesce(duplicate_of, rows.column("article_id"))
@@ -56,12 +57,13 @@ def index_postings(
         hashes = _first_per(hash_postings(rows, centre, method, similarity), "content_hash")
         files.append(write_postings(storage, "hash", hashes, run_id, 0, scheme))
         del doc, hashes, centre, method, similarity, own
+        release_memory()  # what building and sorting those left behind: before the band parts
         banded = pc.and_(pc.is_null(duplicate_of), pc.greater_equal(rows.column("word_count"), params.min_shingles))
         articles = rows.filter(banded)
         if articles.num_rows:
             of_articles = written_rows[banded.to_numpy(zero_copy_only=False)]  # their rows in `bands`
             docs = np.zeros(len(bands), dtype=np.uint64)
-            docs[of_articles] = id_keys(articles.column("article_id").to_pylist())
+            docs[of_articles] = id_keys_of(articles.column("article_id"))
             del articles, rows, chosen
             for part, band in enumerate(band_parts(docs, bands, of_articles)):
                 files.append(write_postings(storage, "band", band, run_id, part, scheme))
@@ -87,16 +89,16 @@ def doc_postings(
     published_at and published_date."""
     return pa.table(
         {
-            "key": id_keys(rows.column("article_id").to_pylist()),
+            "key": id_keys_of(rows.column("article_id")),
             "article_id": rows.column("article_id"),
-            "content_key": id_keys(rows.column("content_hash").to_pylist()),
+            "content_key": id_keys_of(rows.column("content_hash")),
             "duplicate_of": duplicate_of,
             "cluster_id": cluster_id,
             "published_at": rows.column("published_at"),
             "agency_own": pa.array(own, pa.bool_()),
             "word_count": words,
             "published_date": rows.column("published_date"),
-            "run_id": pa.array([run_id] * rows.num_rows, pa.string()),
+            "run_id": pa.repeat(pa.scalar(run_id, pa.string()), rows.num_rows),
         }
     )
 
@@ -107,7 +109,7 @@ def hash_postings(
     """`hash` rows: each content hash of `rows` leads to its centre with the method and similarity of the match."""
     return pa.table(
         {
-            "key": id_keys(rows.column("content_hash").to_pylist()),
+            "key": id_keys_of(rows.column("content_hash")),
             "content_hash": rows.column("content_hash"),
             "article_id": centre,
             "method": method,
@@ -128,26 +130,45 @@ def band_rows(article_ids: list[str], bands: np.ndarray, params: DedupParams) ->
 
 
 def band_parts(
-    docs: np.ndarray, bands: np.ndarray, rows: np.ndarray | None = None, rows_per_file: int = BAND_ROWS_PER_FILE
+    docs: np.ndarray,
+    bands: np.ndarray | BandKeys,
+    rows: np.ndarray | None = None,
+    rows_per_file: int = BAND_ROWS_PER_FILE,
 ) -> Iterator[pa.Table]:
     """`band` rows of articles (doc keys, (N, bands) band keys; only `rows` of them if given) in files of at most
     about `rows_per_file` rows, split by key range: a file is sorted and written a part at a time, and the run's
-    band keys are never copied whole, so memory stays bounded at any run size."""
+    band keys are read a band at a time, so memory stays bounded at any run size. Each part comes sorted by key,
+    then by (row, band) as `bands[chosen]` gives them (what the stable postings sort made of those)."""
+    width = bands.shape[1]
     chosen = np.zeros(len(bands), dtype=bool)
     chosen[np.arange(len(bands)) if rows is None else rows] = True
-    parts = max(1, -(-int(chosen.sum()) * bands.shape[1] // rows_per_file))
-    if parts == 1:
-        picked = bands[chosen]
-        yield pa.table({"key": picked.reshape(-1), "doc": np.repeat(docs[chosen], bands.shape[1])})
-        return
-    top = np.empty(bands.shape, dtype=np.uint16)  # the top 16 bits: keys are uniform (fmix64), parts even
-    for lo in range(0, len(bands), 65536):
-        top[lo : lo + 65536] = bands[lo : lo + 65536] >> np.uint64(48)
+    parts = max(1, -(-int(chosen.sum()) * width // rows_per_file))
     edges = np.linspace(0, 1 << 16, parts + 1).astype(np.uint32)
     for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
-        inside = (top >= lo) & (top < hi) if hi <= 0xFFFF else top >= lo
-        inside &= chosen[:, None]
-        yield pa.table({"key": bands[inside], "doc": docs[np.nonzero(inside)[0]]})
+        keys: list[np.ndarray] = []
+        positions: list[np.ndarray] = []
+        for band in range(width):
+            column = bands.column(band) if isinstance(bands, BandKeys) else bands[:, band]
+            top = column >> np.uint64(48)  # the top 16 bits: keys are uniform (fmix64), parts even
+            inside = chosen & (top >= lo) & (top < hi) if parts > 1 else chosen
+            found = np.flatnonzero(inside)
+            keys.append(column[found])
+            positions.append(found * width + band)
+            del column, top, inside
+        # Freed before the part is yielded: its postings are sorted and written while this waits.
+        position = np.concatenate(positions)
+        del positions
+        key = np.concatenate(keys)
+        del keys
+        # Sorted by key, then (row, band): what the stable sort of write_postings would give, done here so that
+        # it need not copy the part again (it leaves sorted tables as they are).
+        order = np.lexsort((position, key))
+        doc = docs[position[order] // width]
+        del position
+        part = pa.table({"key": key[order], "doc": doc})
+        del key, doc, order
+        yield part
+        del part
 
 
 def repeated_ids_path(run_id: str, name: str) -> str:
@@ -189,8 +210,6 @@ def _write_ids(storage: Storage, path: str, column: str, ids: list[str]) -> None
 
 
 def _first_per(table: pa.Table, column: str) -> pa.Table:
-    values = table.column(column).to_pylist()
-    seen: dict[str, int] = {}
-    for i, v in enumerate(values):
-        seen.setdefault(v, i)
-    return table.take(pa.array(sorted(seen.values()), pa.int64()))
+    """The first row of each value of `column`, in table order (codes, not a dict of a string per row)."""
+    _, first = np.unique(group_codes(table.column(column)), return_index=True)
+    return table.take(pa.array(np.sort(first), pa.int64()))

@@ -14,9 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.band_file import BandKeys
 from tasks.clustering import Centre, Prior
 from tasks.dedup import band_keys
-from tasks.dedup_index import IndexFiles, id_keys, keys_in, lookup, row_groups_holding
+from tasks.dedup_index import IndexFiles, id_keys, id_keys_of, keys_in, lookup, row_groups_holding
 from tasks.minhash import DedupParams, concatenated_ranges
 from tasks.protocol import committed_files
 from tasks.shingle_store import LazySequence
@@ -81,23 +82,24 @@ def load_prior(
     storage: Storage,
     index: IndexFiles,
     scheme: str,
-    hashes: Sequence[str],
+    hashes: Sequence[str] | pa.Array,
     sigs: np.ndarray | None,
     near_eligible: np.ndarray,
     params: DedupParams,
-    bands: np.ndarray | None = None,
+    bands: np.ndarray | BandKeys | None = None,
 ) -> Prior:
     """Centres that the run's articles (content hashes, signatures) may duplicate, and the pairs to verify.
 
     `bands`: the articles' LSH band keys, instead of their signatures (`sigs` None)."""
     if not index.of("doc") or not len(hashes):
         return Prior()
-    unique_hashes = sorted(set(hashes))
+    # Unique and sorted as an Arrow column: a Python string per article cost ~110 bytes each.
+    unique_hashes = pc.unique(hashes if isinstance(hashes, pa.Array) else pa.array(list(hashes), pa.string())).sort()
     hash_rows = keys_in(
         lookup(
             storage,
             index.of("hash"),
-            id_keys(unique_hashes),
+            id_keys_of(unique_hashes),
             ["content_hash", "article_id", "method", "similarity"],
             scheme,
         ),
@@ -110,7 +112,8 @@ def load_prior(
     if not len(rows):
         bands = np.zeros((0, params.bands), dtype=np.uint64)
     elif bands is not None:
-        bands = bands[rows]
+        # A band file's rows are read here: the lookup needs every key at once.
+        bands = bands.select(rows).materialize() if isinstance(bands, BandKeys) else bands[rows]
     elif sigs is not None:
         bands = band_keys(sigs[rows], params)
     else:

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pyarrow as pa
 
+from tasks.band_file import BandKeys
 from tasks.batch import StagedBatch
 from tasks.dedup import band_keys
 from tasks.minhash import DedupParams
@@ -27,10 +28,12 @@ KEY_COLUMNS = [
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) -> tuple[pa.Table, np.ndarray]:
-    """The key columns of every staged article of the run, in batch order, and their (N, bands) uint64 LSH band
-    keys: all the run needs of the signatures, computed a batch at a time, so it never holds them whole."""
-    bands = np.zeros((sum(b.articles for b in staged), params.bands), dtype=np.uint64)
+def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) -> tuple[pa.Table, BandKeys]:
+    """The key columns of every staged article of the run, in batch order (`publisher` and `agency` replaced by
+    `agency_own`), and their (N, bands) uint64 LSH band
+    keys: all the run needs of the signatures, computed a batch at a time, so it never holds them whole; the
+    band keys go to a temporary file (tasks.band_file), read back a band at a time."""
+    bands = BandKeys.create(sum(b.articles for b in staged), params.bands)
     tables: list[pa.Table] = []
     row = 0
     for batch in staged:
@@ -39,19 +42,25 @@ def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) 
             raise ValueError(f"staged batch {batch.index} lists {batch.articles} articles but holds {table.num_rows}")
         if table.num_rows:
             sigs = np.asarray(table.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
-            bands[row : row + table.num_rows] = band_keys(sigs, params)
-        tables.append(table.drop_columns(["signature"]))
+            bands.write(row, band_keys(sigs, params))
+        # Whether each is its agency's own copy, once: the publisher and agency strings are not kept.
+        own = pa.array(agency_own(table), pa.bool_())
+        tables.append(table.drop_columns(["signature", "publisher", "agency"]).append_column("agency_own", own))
         row += table.num_rows
     if not tables:
-        return pa.table({c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1]}), bands
+        empty = {c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1] if c not in ("publisher", "agency")}
+        return pa.table(empty | {"agency_own": pa.array([], pa.bool_())}), bands
     return pa.concat_tables(tables), bands
 
 
 def agency_own(keys: pa.Table) -> list[bool]:
     """Whether each article's publisher is the agency named in its own dateline or credit line."""
-    publishers = keys.column("publisher").to_pylist()
-    agencies = keys.column("agency").to_pylist()
-    return [bool(p and a and _squash(p) == _squash(a)) for p, a in zip(publishers, agencies, strict=True)]
+    own: list[bool] = []
+    for start in range(0, keys.num_rows, 65536):  # a slice at a time: two Python strings per row are ~150 bytes
+        part = keys.slice(start, 65536)
+        publishers, agencies = part.column("publisher").to_pylist(), part.column("agency").to_pylist()
+        own += [bool(p and a and _squash(p) == _squash(a)) for p, a in zip(publishers, agencies, strict=True)]
+    return own
 
 
 def _squash(name: str) -> str:

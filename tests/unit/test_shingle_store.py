@@ -115,8 +115,13 @@ def test_read_keys_gives_the_band_keys_of_every_staged_signature(tmp_path: Path)
         staged.append(StagedBatch(index, f"staged-{index}.parquet", "", rows, rows))
     keys, bands = read_keys(storage, staged, params)
     assert "signature" not in keys.column_names
+    # publisher and agency are read once, for agency_own ("publisher-i" is not "agency-i"), and not kept
+    assert "publisher" not in keys.column_names and not any(keys.column("agency_own").to_pylist())
     assert keys.column("article_id").to_pylist() == [f"article_id-{i}" for i in range(len(texts))]
-    assert np.array_equal(bands, band_keys(sigs, params))
+    assert np.array_equal(bands.materialize(), band_keys(sigs, params))
+    assert np.array_equal(bands.select(slice(3, 9)).materialize(), band_keys(sigs, params)[3:9])
+    assert np.array_equal(bands.select(np.arange(len(texts)) % 2 == 0)[:, 5], band_keys(sigs, params)[::2, 5])
+    assert np.array_equal(bands[np.arange(4), 7], band_keys(sigs, params)[:4, 7])
 
 
 def test_candidate_pairs_of_some_rows_are_those_of_the_rows_alone() -> None:
