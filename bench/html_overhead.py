@@ -8,7 +8,7 @@ bare trafilatura (the issue's target: ours at most 1.25 times bare):
   bare           `trafilatura.extract` at tasks/html.py's extraction settings (no metadata): the baseline
   bare+meta      `trafilatura.bare_extraction(with_metadata=True)` at our date settings: trafilatura with its
                  own metadata, what extract_html used to call
-  ours           what tasks/article.py `_from_html` runs: extract_html, then license_from_html when it found none
+  ours           what tasks/article.py `_from_html` runs: extract_html (its licence included)
   ours+text      ours, then clean_text and separate (the rest of the HTML-specific text path)
 Scoring is left out (bench.extraction_f1 scores quality). Decoding is done once, before timing: it is the
 same for all variants. Exit status 0; the numbers are the report.
@@ -26,9 +26,7 @@ from pathlib import Path
 import trafilatura
 
 from bench.extraction_score import AEB_FOLDER, load_pages
-from tasks import licenses
 from tasks.html import DATE_PARAMS, declared_charset, extract_html
-from tasks.licenses import license_from_html
 from tasks.normalize import clean_text, decode_bytes, separate
 
 TARGET = 1.25  # issue 8: our overhead over bare trafilatura extraction at most 25%
@@ -51,14 +49,13 @@ def bare_with_metadata(html: str) -> object:
 
 def ours(html: str) -> object:
     page = extract_html(html)
-    return page.license if page and page.license else license_from_html(html)
+    return page.license if page else None
 
 
 def ours_with_text(html: str) -> object:
     page = extract_html(html)
     if page is None:
         return None
-    license_from_html(html)
     return separate(clean_text(page.text)).body
 
 
@@ -83,7 +80,6 @@ def measure(htmls: list[str], rounds: int) -> dict[str, float]:
         for page, html in enumerate(htmls):
             shift = (round_index + page) % len(names)
             for name in names[shift:] + names[:shift]:
-                licenses._last = None  # its one-page cache serves a page's second ask within a variant, not across
                 started = time.perf_counter()
                 VARIANTS[name](html)
                 fastest[name][page] = min(fastest[name][page], time.perf_counter() - started)

@@ -18,7 +18,6 @@ import numpy as np
 from tasks.errors import INTERNAL_ERROR, Reject, RejectedInput
 from tasks.faults import fault_point
 from tasks.html import declared_charset, extract_html
-from tasks.licenses import license_from_html
 from tasks.metadata import extract_metadata
 from tasks.normalize import UndecodableError, clean_text, decode_bytes, normalize_for_hash, separate
 from tasks.read import RawItem
@@ -148,7 +147,7 @@ def _from_html(html: str, fields: dict[str, str | None]) -> str:
         "published_at": page.published,
         "authors": page.authors,
         "site_name": page.site_name,
-        "license": page.license or license_from_html(html),  # rel=license links and CC statements
+        "license": page.license,  # rel=license links and CC statements, read by extract_html
         "language": page.language,
     }
     for key, value in found.items():

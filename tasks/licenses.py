@@ -107,9 +107,6 @@ _ANY_STATEMENT_LOWER = (
     re.compile(rb"public\s+domain\s+mark"),
 )
 _LOWER_TO_ASCII = ("\u0130", "\u212a")
-# The last page asked about and its licence: tasks.article asks again about the page extract_html has just read
-# when that found none, and the answer is the same.
-_last: tuple[str, str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -137,13 +134,7 @@ def license_from_html(html: str) -> str | None:
     else the last one in the second half of the page, where footers sit: a CC link in the article body is
     more often the licence of an embedded photo than of the page.
     """
-    global _last
-    last = _last  # one read: another thread may replace it meanwhile
-    if last is not None and last[0] is html:
-        return last[1]
-    found = _page_license(html) if _mentions_license(html) else None  # most pages mention none
-    _last = (html, found)
-    return found
+    return _page_license(html) if _mentions_license(html) else None  # most pages mention none
 
 
 def _mentions_license(text: str) -> bool:
