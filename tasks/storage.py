@@ -21,6 +21,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from tasks.errors import ConfigError
+from tasks.parquet_encoding import dictionary_columns
 from tasks.storage_options import S3Options
 
 
@@ -111,7 +112,13 @@ class Storage(ABC):
         """Write one Parquet file (zstd) with the table's own explicit schema; returns its size in bytes."""
         target = self._write_target(relative)
         pq.write_table(
-            table, target, filesystem=self.fs, compression="zstd", write_statistics=True, row_group_size=row_group_size
+            table,
+            target,
+            filesystem=self.fs,
+            compression="zstd",
+            use_dictionary=dictionary_columns(table.schema),
+            write_statistics=True,
+            row_group_size=row_group_size,
         )
         self._finish_write(target, relative)
         return self.size(relative)
@@ -120,7 +127,10 @@ class Storage(ABC):
     def parquet_writer(self, relative: str, schema: pa.Schema) -> Iterator[pq.ParquetWriter]:
         """A streaming Parquet writer whose file appears at `relative` only once it is complete."""
         target = self._write_target(relative)
-        with pq.ParquetWriter(target, schema, filesystem=self.fs, compression="zstd", write_statistics=True) as out:
+        dictionary = dictionary_columns(schema)
+        with pq.ParquetWriter(
+            target, schema, filesystem=self.fs, compression="zstd", use_dictionary=dictionary, write_statistics=True
+        ) as out:
             yield out
         self._finish_write(target, relative)
 
