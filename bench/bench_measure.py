@@ -98,11 +98,15 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [
         "# newsetl pipeline benchmark",
         "",
-        f"{r['cpus']} CPUs (shared). Prefect start-up plus a one-article run, not counted below: "
-        f"{r['prefect_startup_and_one_article_run_seconds']} s; a one-article run after start-up: "
+        f"{r['cpus']} CPUs (shared). Prefect start-up (an empty flow run), not counted below: "
+        f"{r['prefect_startup_seconds']} s; a one-article run after start-up: "
         f"{r['one_article_run_after_startup_seconds']} s (fixed cost per flow run, included below).",
         "",
         "## End to end (`ingest`, local DEST) beside the signature baselines on the same texts",
+        "",
+        "Each size runs in a fresh process (bench/run_child.py), as `newsetl run` would: its RSS is that "
+        "process's alone (Prefect's server and the build workers are processes of their own; the workers' "
+        "peaks are listed below).",
         "",
         "| articles | input MB | seconds | articles/s | MB/s | RSS before / peak MB | datasketch sig/s "
         "| datasketch+LSH/s | our sig/s | **ours e2e / datasketch sig** | our sig / datasketch sig |",
@@ -126,15 +130,20 @@ def markdown(r: dict[str, Any]) -> str:
             "(issue 8: 1M at most 11 times 100k)."
         )
     for run in r["runs"]:
-        i, q, one = run["ingest"], run["ratios"], run.get("ingest_one_process")
+        q, one = run["ratios"], run.get("ingest_one_process")
         if one:
             lines.append(
                 f"\n{run['articles']:,} articles, built in the batch tasks' own process (`--processes 1`): "
                 f"{one['seconds']} s, {one['articles_per_second']} articles/s "
                 f"({q['ours_end_to_end_one_process_over_datasketch_signatures']} of datasketch); the pool's "
-                f"speed-up: {q['pool_speedup']}x. Peak RSS of each build worker (MB): {i['build_workers_peak_rss_mb']}."
+                f"speed-up: {q['pool_speedup']}x."
             )
     for run in r["runs"]:
+        workers = run["ingest"]["build_workers_peak_rss_mb"]
+        lines.append(
+            f"\n{run['articles']:,} articles, peak RSS of each build worker (MB): {workers}; the run's process "
+            f"and its workers together at most {run['ingest']['peak_rss_mb'] + sum(workers):.0f} MB."
+        )
         by_stage = run["ingest"].get("peak_rss_mb_by_stage") or {}
         if by_stage:
             cells = ", ".join(f"{stage} {mb:.0f}" for stage, mb in by_stage.items())

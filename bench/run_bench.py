@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.run_bench --articles 10000 [--sizes 10000,100000] --out bench/results
 
-For each size, in this one process: a Reuters-composed corpus (bench/corpus.py), then `ingest` of it with
-Prefect's start-up measured apart (a one-article warm-up run first), then on a sample of the same texts the
-baseline, datasketch MinHash (+ MinHashLSH inserts) on one core, and our own `tasks.minhash.signatures`.
+For each size: a Reuters-composed corpus (bench/corpus.py), then `ingest` of it in a fresh process
+(bench/run_child.py: Prefect's start-up measured apart with a one-article warm-up run first; the peak RSS is
+that process's, without this harness's data), then on a sample of the same texts the baseline, datasketch
+MinHash (+ MinHashLSH inserts) on one core, and our own `tasks.minhash.signatures`.
 Ratios against the baseline are what to compare across runs: this shared machine is noisy.
 A cProfile of `prepare_batch` on one 2,000-article file shows where a batch's time goes.
 """
@@ -18,12 +19,15 @@ import json
 import os
 import pstats
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.bench_measure import PeakRss, Stages, markdown
+from bench.bench_measure import markdown
 from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,16 +83,6 @@ def our_signature_rate(texts: list[str]) -> dict[str, Any]:
     return {"texts": len(texts), "seconds": round(seconds, 3), "signatures_per_second": round(len(texts) / seconds, 1)}
 
 
-def timed_ingest(sources: list[str], dest: str, stages: Stages, processes: int = 0) -> tuple[float, dict[str, Any]]:
-    from flows.ingest import ingest
-    from tasks.config import load_config
-
-    stages.clear()
-    started = time.perf_counter()
-    summary = ingest(load_config(sources=sources, dest=dest, processes=processes))
-    return time.perf_counter() - started, summary
-
-
 def batch_breakdown(part: Path, dest: Path) -> dict[str, Any]:
     """The plain functions of one batch, timed one by one on one file, then prepare_batch whole under cProfile."""
     from tasks.article import build_article
@@ -138,9 +132,7 @@ def _trim_profile(text: str) -> str:
     return "\n".join(line.replace(str(REPO) + "/", "") for line in lines[start:] if line.strip())
 
 
-def run_size(
-    count: int, work: Path, wire: Any, stages: Stages, baseline_sample: int, one_process_max: int
-) -> dict[str, Any]:
+def run_size(count: int, work: Path, wire: Any, baseline_sample: int, one_process_max: int) -> dict[str, Any]:
     corpus = work / f"corpus-{count}"
     started = time.perf_counter()
     input_bytes = write_corpus(corpus, count, wire)
@@ -151,38 +143,30 @@ def run_size(
         "corpus_seconds": round(time.perf_counter() - started, 1),
         "labels": {k: labels.count(k) for k in KINDS},
     }
-    from tasks.build_pool import worker_peak_rss_mb
-
-    with PeakRss(stages) as rss:
-        seconds, summary = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}"), stages)
-    workers_mb = [round(mb, 1) for mb in worker_peak_rss_mb()]
-    counts = summary["counts"]
-    by_table: dict[str, int] = {}
-    for f in summary["files"]:
-        by_table[f["table"]] = by_table.get(f["table"], 0) + int(f["bytes"])
-    result["ingest"] = {
-        "seconds": round(seconds, 2),
+    # The runs are measured in a fresh process (bench/run_child.py), as `newsetl run` would run them.
+    child_work = work / f"run-{count}"
+    child_work.mkdir()
+    measured = child_work / "result.json"
+    command = [sys.executable, "-m", "bench.run_child", "--corpus", str(corpus), "--warmup", str(work / "tiny")]
+    command += ["--work", str(child_work), "--out", str(measured)]
+    # The comparison run with no pool is skipped above --one-process-max, where it would double a long measurement.
+    subprocess.run([*command, *(["--one-process"] if count <= one_process_max else [])], check=True, cwd=REPO)
+    child = json.loads(measured.read_text())
+    shutil.rmtree(child_work / "dest", ignore_errors=True)
+    shutil.rmtree(child_work / "dest-one-process", ignore_errors=True)
+    ingest = child["ingest"]
+    seconds = ingest["seconds"]
+    result["prefect_startup_seconds"] = child["prefect_startup_seconds"]
+    result["one_article_run_after_startup_seconds"] = child["one_article_run_after_startup_seconds"]
+    by_table = ingest.pop("output_bytes")
+    result["ingest"] = ingest | {
         "articles_per_second": round(count / seconds, 1),
         "input_mb_per_second": round(input_bytes / seconds / 1e6, 2),
-        "rss_before_mb": rss.before_mb,
-        "peak_rss_mb": rss.peak_mb,
-        "peak_rss_mb_by_stage": rss.stage_peak_mb,
-        "build_workers_peak_rss_mb": workers_mb,
         "output_bytes_per_input_article": {t: round(b / count) for t, b in sorted(by_table.items())},
-        "output_files": len(summary["files"]),
-        "stages": stages.snapshot(),
-        "counts": {k: counts[k] for k in ("items_in", "articles_written", "duplicates_exact", "duplicates_near")}
-        | {"rejects": counts["rejects"]},
     }
-    # The same run with articles built in the batch tasks' own process (no pool): the pool's gain. Skipped
-    # above --one-process-max, where it would double a long measurement.
-    one_seconds = None
-    if count <= one_process_max:
-        one_seconds, _ = timed_ingest([str(articles_dir(corpus))], str(work / f"dest-{count}-one-process"), stages, 1)
-        result["ingest_one_process"] = {
-            "seconds": round(one_seconds, 2),
-            "articles_per_second": round(count / one_seconds, 1),
-        }
+    one_seconds = child.get("ingest_one_process_seconds")
+    if one_seconds:
+        result["ingest_one_process"] = {"seconds": one_seconds, "articles_per_second": round(count / one_seconds, 1)}
     sample = read_texts(corpus, min(count, baseline_sample))
     result["datasketch"] = datasketch_rates(sample, 128, 3)
     result["ours_signatures"] = our_signature_rate(sample)
@@ -217,21 +201,15 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.articles]
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     wire = load_wire(corpora_root())
-    stages = Stages.install()
     report: dict[str, Any] = {"cpus": os.cpu_count(), "sizes": sizes, "runs": []}
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         work = Path(tmp)
         write_corpus(work / "tiny", 1, wire, seed=1)
-        started = time.perf_counter()
-        timed_ingest(
-            [str(articles_dir(work / "tiny"))], str(work / "warmup"), stages
-        )  # starts the embedded Prefect server
-        report["prefect_startup_and_one_article_run_seconds"] = round(time.perf_counter() - started, 1)
-        started = time.perf_counter()
-        timed_ingest([str(articles_dir(work / "tiny"))], str(work / "warmup-2"), stages)
-        report["one_article_run_after_startup_seconds"] = round(time.perf_counter() - started, 2)
         for count in sizes:
-            report["runs"].append(run_size(count, work, wire, stages, args.baseline_sample, args.one_process_max))
+            report["runs"].append(run_size(count, work, wire, args.baseline_sample, args.one_process_max))
+        first = report["runs"][0]
+        for key in ("prefect_startup_seconds", "one_article_run_after_startup_seconds"):
+            report[key] = first[key]
         report["batch"] = batch_breakdown(
             articles_dir(work / f"corpus-{sizes[0]}") / "part-00000.jsonl", work / "plain"
         )
