@@ -9,31 +9,22 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import pyarrow as pa
 from prefect import task
 
-from schemas import ARTICLES, REJECTS
-from tasks.build_pool import build_articles
+from schemas import REJECTS
+from tasks.build_pool import build_staged
 from tasks.discover import InputFile
 from tasks.errors import Reject
 from tasks.faults import crash_point
 from tasks.fetch_read import read_all
-from tasks.minhash import DedupParams, signatures
+from tasks.minhash import DedupParams
 from tasks.protocol import staging_dir
 from tasks.raw_archive import archive_table, items_from_archive
 from tasks.read import RawItem
 from tasks.retry import RETRY_TRANSIENT
 from tasks.storage import Dest, Storage
-
-
-def staged_articles_schema(num_perm: int) -> pa.Schema:
-    """ARTICLES plus what later steps of the same run need: the partition value and the signature."""
-    return ARTICLES.append(pa.field("published_date", pa.string(), nullable=False)).append(
-        pa.field("signature", pa.list_(pa.uint32(), num_perm), nullable=False)
-    )
-
 
 STAGED_REJECTS = REJECTS.append(pa.field("rejected_date", pa.string(), nullable=False))
 
@@ -101,20 +92,17 @@ def stage_items(
         load_ner(ner_model)
     read: list[RawItem | Reject] = list(items)
     todo = [item for item in read if not isinstance(item, Reject)]
-    built = iter(build_articles(todo, run_id, strict_encoding, ner_model, processes))
-    rows: list[dict[str, Any]] = []
+    built = build_staged(todo, run_id, strict_encoding, ner_model, processes, params)
     rejects: list[Reject] = []
+    position = 0  # among the items that were built
     for item in read:
-        result = item if isinstance(item, Reject) else next(built)
-        if isinstance(result, Reject):
-            rejects.append(result)
+        if isinstance(item, Reject):
+            rejects.append(item)
         else:
-            rows.append(result)
-    sigs = signatures([r["text"] for r in rows], params)
-    schema = staged_articles_schema(params.num_perm)
-    table = pa.Table.from_pylist(rows, schema=ARTICLES.append(schema.field("published_date")))
-    flat = pa.array(sigs.reshape(-1).astype("uint32", copy=False), pa.uint32())
-    table = table.append_column(schema.field("signature"), pa.FixedSizeListArray.from_arrays(flat, params.num_perm))
+            if position in built.rejects:
+                rejects.append(built.rejects[position])
+            position += 1
+    table = built.table
     articles_path = f"{staging_dir(run_id)}/articles-{index:05d}.parquet"
     rejects_path = f"{staging_dir(run_id)}/rejects-{index:05d}.parquet"
     raw_path = f"{staging_dir(run_id)}/raw-{index:05d}.parquet" if archive else None
@@ -126,7 +114,8 @@ def stage_items(
     counts: dict[str, int] = {}
     for reject in rejects:
         counts[reject.reason] = counts.get(reject.reason, 0) + 1
-    return StagedBatch(index, articles_path, rejects_path, len(read), len(rows), dict(sorted(counts.items())), raw_path)
+    reasons = dict(sorted(counts.items()))
+    return StagedBatch(index, articles_path, rejects_path, len(read), table.num_rows, reasons, raw_path)
 
 
 def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:

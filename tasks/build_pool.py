@@ -18,13 +18,18 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
 
 from tasks.article import build_article
 from tasks.errors import Reject, TransientError
+from tasks.minhash import DedupParams
 from tasks.read import RawItem
+from tasks.staged_rows import concat_staged, staged_table
 
-BuildResult = dict[str, object] | Reject
 CHUNK_ITEMS = 200  # items per hand-off: large enough to amortise pickling, small enough to balance the cores
 MIN_POOLED_ITEMS = 400  # below this a batch is built in its own process
 _FORWARDED_ENV = ("NEWSETL_FAULT_AT",)  # read at call time by the build; workers keep the forkserver's env
@@ -38,25 +43,46 @@ def default_processes() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def build_articles(
-    items: Sequence[RawItem], run_id: str, strict_encoding: bool, ner_model: str | None, processes: int
-) -> list[BuildResult]:
-    """`build_article` of each item, in order; on `processes` worker processes when worth it (0 = a core each)."""
+@dataclass(frozen=True)
+class Built:
+    """A batch's articles as one staged table (tasks.staged_rows), in input order, and the items that became
+    rejects, by their position among the items."""
+
+    table: pa.Table
+    rejects: dict[int, Reject]
+
+
+def build_staged(
+    items: Sequence[RawItem],
+    run_id: str,
+    strict_encoding: bool,
+    ner_model: str | None,
+    processes: int,
+    params: DedupParams,
+) -> Built:
+    """`build_article` of each item and the texts' signatures; on `processes` worker processes when worth it
+    (0 = a core each)."""
     size = processes or default_processes()
-    if size <= 1 or len(items) < MIN_POOLED_ITEMS or ner_model or multiprocessing.current_process().daemon:
-        return [build_article(item, run_id, strict_encoding, ner_model) for item in items]
     env = {name: os.environ[name] for name in _FORWARDED_ENV if name in os.environ}
     chunks = [
-        (list(items[i : i + CHUNK_ITEMS]), run_id, strict_encoding, env) for i in range(0, len(items), CHUNK_ITEMS)
+        (list(items[i : i + CHUNK_ITEMS]), run_id, strict_encoding, ner_model, env, params)
+        for i in range(0, len(items), CHUNK_ITEMS)
     ]
+    if size <= 1 or len(items) < MIN_POOLED_ITEMS or ner_model or multiprocessing.current_process().daemon:
+        return _joined([_build_chunk(chunk) for chunk in chunks], params)
     try:
-        return [result for results in _shared_pool(size).map(_build_chunk, chunks) for result in results]
+        return _joined(list(_shared_pool(size).map(_build_chunk, chunks)), params)
     except BrokenProcessPool as exc:  # a worker was killed (out of memory, a signal): a new pool on retry
         _reset()
         raise TransientError(
             f"a worker process building articles died: {exc} (killed, out of memory; or a script that runs "
             "newsetl without an `if __name__ == '__main__':` guard, which every worker re-imports)"
         ) from exc
+
+
+def _joined(chunks: list[Built], params: DedupParams) -> Built:
+    rejects = {CHUNK_ITEMS * i + at: reject for i, chunk in enumerate(chunks) for at, reject in chunk.rejects.items()}
+    return Built(concat_staged([chunk.table for chunk in chunks], params), rejects)
 
 
 def worker_peak_rss_mb() -> list[float]:
@@ -101,11 +127,19 @@ def _warm() -> None:
     detect_language("A warm-up sentence, long enough for the language model to read it as English text.")
 
 
-def _build_chunk(args: tuple[list[RawItem], str, bool, dict[str, str]]) -> list[BuildResult]:
-    items, run_id, strict_encoding, env = args
+def _build_chunk(args: tuple[list[RawItem], str, bool, str | None, dict[str, str], DedupParams]) -> Built:
+    items, run_id, strict_encoding, ner_model, env, params = args
     for name in _FORWARDED_ENV:
         if name in env:
             os.environ[name] = env[name]
         else:
             os.environ.pop(name, None)
-    return [build_article(item, run_id, strict_encoding, None) for item in items]
+    rows: list[dict[str, Any]] = []
+    rejects: dict[int, Reject] = {}
+    for at, item in enumerate(items):
+        result = build_article(item, run_id, strict_encoding, ner_model)
+        if isinstance(result, Reject):
+            rejects[at] = result
+        else:
+            rows.append(result)
+    return Built(staged_table(rows, params), rejects)

@@ -1,4 +1,5 @@
-"""Articles built on worker processes are the articles built in-process, row for row, in input order."""
+"""Articles built on worker processes are the articles built in-process, row for row, in input order, as one staged
+Arrow table with signatures."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tasks import build_pool
-from tasks.build_pool import MIN_POOLED_ITEMS, build_articles
-from tasks.errors import Reject, TransientError
+from tasks.build_pool import MIN_POOLED_ITEMS, Built, build_staged
+from tasks.errors import TransientError
+from tasks.minhash import DedupParams, signatures
 from tasks.read import RawItem
 
 FETCHED = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
@@ -32,38 +34,48 @@ def _items(n: int) -> list[RawItem]:
     return items
 
 
+PARAMS = DedupParams()
+
+
+def _build(items: list[RawItem], processes: int) -> Built:
+    return build_staged(items, "run-1", False, None, processes, PARAMS)
+
+
 def test_pooled_build_gives_the_in_process_rows_in_order() -> None:
     items = _items(MIN_POOLED_ITEMS + 50)
-    in_process = build_articles(items, "run-1", False, None, processes=1)
-    pooled = build_articles(items, "run-1", False, None, processes=2)
-    assert pooled == in_process
-    assert sum(isinstance(r, Reject) for r in pooled) >= 4
-    assert [r["source_uri"] for r in pooled if not isinstance(r, Reject)][:2] == [i.source_uri for i in items[:2]]
+    in_process = _build(items, processes=1)
+    pooled = _build(items, processes=2)
+    assert pooled.table.equals(in_process.table) and pooled.rejects == in_process.rejects
+    assert sorted(pooled.rejects) == [i for i in range(len(items)) if i % 97 == 5]  # positions among the items
+    built_uris = [item.source_uri for i, item in enumerate(items) if i not in pooled.rejects]
+    assert pooled.table.column("source_uri").to_pylist() == built_uris
+    texts = pooled.table.column("text").to_pylist()
+    assert pooled.table.column("signature").to_pylist() == signatures(texts, PARAMS).tolist()
     assert len(build_pool.worker_peak_rss_mb()) == 2  # the pool really ran, on two processes
 
 
 def test_a_bug_in_a_worker_becomes_internal_error_rejects(monkeypatch: pytest.MonkeyPatch) -> None:
     items = _items(MIN_POOLED_ITEMS)
     monkeypatch.setenv("NEWSETL_FAULT_AT", "build-article")
-    results = build_articles(items, "run-1", False, None, processes=2)
-    assert [r.reason for r in results if isinstance(r, Reject)] == ["internal_error"] * len(items)
-    assert [r.raw for r in results if isinstance(r, Reject)] == [i.raw for i in items]
+    results = _build(items, processes=2)
+    assert results.table.num_rows == 0
+    assert [results.rejects[i].reason for i in range(len(items))] == ["internal_error"] * len(items)
+    assert [results.rejects[i].raw for i in range(len(items))] == [i.raw for i in items]
     monkeypatch.delenv("NEWSETL_FAULT_AT")  # not kept by the workers: the next batch is built normally
-    assert not any(
-        isinstance(r, Reject) and r.reason == "internal_error" for r in build_articles(items, "r", False, None, 2)
-    )
+    again = _build(items, processes=2)
+    assert not any(r.reason == "internal_error" for r in again.rejects.values())
 
 
 def test_small_batches_start_no_pool() -> None:
     build_pool._reset()
-    small = build_articles(_items(10), "run-1", False, None, processes=4)
-    assert len(small) == 10 and build_pool._pool is None
+    small = _build(_items(10), processes=4)
+    assert small.table.num_rows + len(small.rejects) == 10 and build_pool._pool is None
     assert build_pool.default_processes() >= 1
 
 
 def test_a_killed_worker_is_a_transient_error_and_the_retry_gets_a_new_pool() -> None:
     items = _items(MIN_POOLED_ITEMS)
-    build_articles(items, "run-1", False, None, processes=2)
+    _build(items, processes=2)
     pool = build_pool._pool
     assert pool is not None
     os.kill(next(iter(pool._processes)), signal.SIGKILL)  # as the OOM killer would
@@ -71,6 +83,6 @@ def test_a_killed_worker_is_a_transient_error_and_the_retry_gets_a_new_pool() ->
     while not pool._broken and time.monotonic() < deadline:
         time.sleep(0.05)
     with pytest.raises(TransientError, match="worker process building articles died"):
-        build_articles(items, "run-1", False, None, processes=2)
-    again = build_articles(items, "run-1", False, None, processes=2)  # what the task's retry does
-    assert len(again) == len(items) and build_pool._pool is not pool
+        _build(items, processes=2)
+    again = _build(items, processes=2)  # what the task's retry does
+    assert again.table.num_rows + len(again.rejects) == len(items) and build_pool._pool is not pool
