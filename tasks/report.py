@@ -12,6 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
@@ -42,12 +45,21 @@ def artifact_key(text: str) -> str:
 
 def committed_values(storage: Storage, summary: dict[str, Any], table: str, column: str) -> Counter[str]:
     """How often each value of `column` occurs in the files this run committed to `table`."""
-    counts = Counter[str]()
-    for entry in summary.get("files", []):
-        if entry["table"] == table:
-            values = storage.read_parquet(str(entry["path"]), [column]).column(column).to_pylist()
-            counts.update("(unknown)" if v is None else str(v) for v in values)
-    return counts
+    paths = [storage.path(str(entry["path"])) for entry in summary.get("files", []) if entry["table"] == table]
+    if not paths:
+        return Counter()
+    # One dataset over the run's files: pyarrow opens and reads them on its own threads (parallel GETs on S3),
+    # where one read per file cost ~1 ms each, a run of a million articles commits ~25,000 of them.
+    files = ds.dataset(
+        paths, format="parquet", filesystem=storage.fs, schema=pa.schema([pa.field(column, pa.string())])
+    )
+    counts = pc.value_counts(files.to_table(columns=[column]).column(column).combine_chunks())
+    return Counter(
+        {
+            "(unknown)" if value is None else str(value): int(count)
+            for value, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+        }
+    )
 
 
 def build_report(
