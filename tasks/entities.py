@@ -18,17 +18,16 @@ from tasks.entity_runs import (
     SPLIT,
     TITLED,
     Decision,
-    cached_single_decision,
+    cached_single_action,
     has_org_head,
     places_in,
     run_decision,
     run_plan,
-    single_decision,
+    single_action,
 )
 from tasks.gazetteer import (
     DEMONYMS,
     NAME_LEAD_WORDS,
-    NON_NAME_WORDS,
     ORG_WORDS,
     PLACE_ALIASES,
     ROLE_NOUNS,
@@ -55,6 +54,7 @@ from tasks.names import (
 # Ohio"). Alone, "Reading", "Mobile" or "Split" are words first.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|across)\s$")
 _PLACE_AFTER = re.compile(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+_UNDECIDED = ("undecided",)  # a one-word run not in the action cache yet
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,14 @@ class _Scan:
     def run(self, text: str, start: int) -> None:
         """A capitalized run of several words: its name-like segments, each classified."""
         for tokens, begin, end, decision in run_plan(text):
-            self._apply(list(tokens), start + begin, start + end, decision)
+            kind = decision[0]
+            # The common outcomes inline, without `_apply`'s call and its copy of the tokens.
+            if kind == ORG:
+                self._org(decision[1], start + begin, start + end)
+            elif kind == PLACE:
+                self.places.setdefault(decision[1], None)
+            elif kind != OTHER or decision[1] or decision[2] is not None or decision[3]:
+                self._apply(list(tokens), start + begin, start + end, decision)
 
     def _classify(self, tokens: list[str], start: int, end: int) -> None:
         self._apply(tokens, start, end, run_decision(tokens, " ".join(tokens)))
@@ -221,12 +228,13 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
         run = match[0]
         if " " in run:
             scan.run(run, match.start())
-        elif run not in NON_NAME_WORDS:
-            decision = cached_single_decision(run) or single_decision(run)
-            # Most words are neither an organization, a place, a possible name nor a gazetteer city: nothing to do.
-            if decision[0] != OTHER or decision[1] or decision[2] is not None:
-                start = match.start()
-                scan.single(run, start, start + len(run), decision)
+            continue
+        decision = cached_single_action(run, _UNDECIDED)
+        if decision is _UNDECIDED:
+            decision = single_action(run)
+        if decision is not None:  # most one-word runs are sentence starts or common words: nothing to do
+            start = match.start()
+            scan.single(run, start, start + len(run), decision)
     mentions = resolve_mentions(scan.mentions)
     persons = dict.fromkeys(mention.name for mention in mentions)
     for name in persons:

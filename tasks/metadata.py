@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tasks.entities import extract_entities
+from tasks.entities import Entities, extract_entities
 from tasks.entities_spacy import spacy_entities
 from tasks.language import detect_language
 from tasks.licenses import license_from_text
@@ -97,6 +97,11 @@ _PLACE_SUFFIX = re.compile(r"\s+in\s+[A-Z].*$")
 _PERSON_NAME = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*(?: (?:[A-ZÀ-Þ][\w'’.-]*|de|da|van|von|der|bin|al|la|le)){1,4}$")
 
 
+# Bodies seen lately -> their `_content`: bounded (cleared when full; ~10 MB with 3.5 KB bodies).
+_CONTENT: dict[tuple[str, str | None, str | None], tuple[Entities, tuple[Quote, ...], tuple[PersonRole, ...]]] = {}
+_MAX_CONTENT = 2048
+
+
 @dataclass(frozen=True)
 class Metadata:
     publisher: str | None
@@ -127,7 +132,7 @@ def extract_metadata(
     """`ner_model` names a spaCy pipeline (package or folder) that decides the entity spans instead of the
     rules (`tasks.entities_spacy`); None, the default, needs no model."""
     agency = find_agency(dateline_agency, credit_lines)
-    entities = spacy_entities(body, ner_model, dateline_place) if ner_model else extract_entities(body, dateline_place)
+    entities, quotes, roles = _content(body, dateline_place, ner_model)
     organizations = dict.fromkeys(entities.organizations)
     for source in entities.cited_sources:
         if canonical_agency(source):
@@ -142,10 +147,28 @@ def extract_metadata(
         places=entities.places,
         organizations=tuple(organizations),
         cited_sources=entities.cited_sources,
-        quotes=extract_quotes(body, entities.mentions),
-        person_roles=person_roles(body, entities.mentions),
+        quotes=quotes,
+        person_roles=roles,
         title=clean_title(title, _hint(hints, "site_name") or _hint(hints, "publisher")),
     )
+
+
+def _content(
+    body: str, dateline_place: str | None, ner_model: str | None
+) -> tuple[Entities, tuple[Quote, ...], tuple[PersonRole, ...]]:
+    """Entities, quotes and person roles: what the body alone decides, and most of the cost. A reprint of a story
+    (the same body under another URL or publisher, common on the wire) gets them from a small cache."""
+    key = (body, dateline_place, ner_model)
+    found = _CONTENT.get(key)
+    if found is None:
+        entities = (
+            spacy_entities(body, ner_model, dateline_place) if ner_model else extract_entities(body, dateline_place)
+        )
+        found = (entities, extract_quotes(body, entities.mentions), person_roles(body, entities.mentions))
+        if len(_CONTENT) >= _MAX_CONTENT:
+            _CONTENT.clear()
+        _CONTENT[key] = found  # all immutable (frozen dataclasses and tuples): safe to share between articles
+    return found
 
 
 def find_agency(dateline_agency: str | None, credit_lines: Sequence[str]) -> str | None:

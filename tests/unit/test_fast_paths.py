@@ -133,3 +133,86 @@ def test_classify_follows_a_language_restriction() -> None:
     finally:
         py3langid.set_languages(None)
     assert language.classify(SENTENCES[1]) == "de"
+
+
+def _long(sentence: str) -> str:
+    return " ".join([sentence] * (1 + 450 // len(sentence)))
+
+
+def test_detect_language_decides_on_the_head_only_when_the_whole_sample_agrees() -> None:
+    import py3langid
+    from py3langid import langid
+
+    model = langid._get_identifier()
+    decided = 0
+    for sentence in SENTENCES[:8]:
+        text = _long(sentence)
+        sample = text[: language._LANGUAGE_SAMPLE_CHARS]
+        head = language._sure_from_head(model, sample)
+        assert head in (None, py3langid.classify(sample)[0]), sentence
+        decided += head is not None
+        assert language.detect_language(text) == language.detect_language(text) == (head or language.classify(sample))
+    assert decided >= 6  # plain prose in one language is decided on its first 200 characters
+
+
+def test_detect_language_forgets_its_answers_when_the_languages_change() -> None:
+    import py3langid
+
+    text = _long(SENTENCES[1])
+    assert language.detect_language(text) == "de"
+    try:
+        py3langid.set_languages(["en", "fr", "it"])
+        assert language.detect_language(text) == py3langid.classify(text[: language._LANGUAGE_SAMPLE_CHARS])[0]
+        assert language.detect_language(text) != "de"
+    finally:
+        py3langid.set_languages(None)
+    assert language.detect_language(text) == "de"
+
+
+def test_single_word_actions_are_the_word_list_and_decision_checks() -> None:
+    from tasks.entity_runs import OTHER, single_action, single_decision
+    from tasks.gazetteer import NON_NAME_WORDS
+    from tasks.names import capitalized_runs
+
+    text = (
+        "The Reuters report said Brazil, Petrobras and U.S. officials met in Lodz on Monday. He said Soto, "
+        "Mobile, Reading and Akron were named. Interfax said NATO and the IMF agreed. Smith told Xinhua so."
+    )
+    tokens = {match[0] for match in capitalized_runs(text) if " " not in match[0]} | set(list(NON_NAME_WORDS)[:50])
+    for token in tokens:
+        decision = single_decision(token)
+        acts = token not in NON_NAME_WORDS and (decision[0] != OTHER or decision[1] or decision[2] is not None)
+        assert single_action(token) == (decision if acts else None), token
+
+
+def test_a_reprint_shares_the_content_metadata_but_keeps_its_own_provenance() -> None:
+    from tasks import metadata
+
+    body = (
+        'Finance Minister Ana Lucia Ferreira said on Monday the budget would hold. "We will not raise taxes '
+        'this year," Ferreira told reporters in Brasilia, according to Reuters.'
+    )
+    metadata._CONTENT.clear()
+    first = metadata.extract_metadata(body, hints={"publisher": "Coast Daily"})
+    reprint = metadata.extract_metadata(body, hints={"publisher": "Valley Post", "language": "pt"})
+    metadata._CONTENT.clear()
+    fresh = metadata.extract_metadata(body, hints={"publisher": "Valley Post", "language": "pt"})
+    assert reprint == fresh and reprint.persons == first.persons == ("Ana Lucia Ferreira",)
+    assert reprint.quotes == first.quotes and reprint.quotes[0].speaker == "Ana Lucia Ferreira"
+    assert (first.publisher, first.language) == ("Coast Daily", "en")
+    assert (reprint.publisher, reprint.language) == ("Valley Post", "pt")
+    assert metadata.extract_metadata(body, dateline_place="Lisbon").places[0] == "Lisbon"  # the dateline is in the key
+
+
+def test_plainly_english_prose_skips_the_model_only_while_the_model_knows_english() -> None:
+    import py3langid
+
+    prose = _long("The minister said that the bank would hold rates for the rest of the year, which has been expected.")
+    assert language.plainly_english(prose[:200])
+    assert not any(language.plainly_english(_long(sentence)[:200]) for sentence in SENTENCES[1:8])
+    assert language.detect_language(prose) == "en"
+    try:
+        py3langid.set_languages(["fr", "de"])
+        assert language.detect_language(prose) in ("fr", "de")
+    finally:
+        py3langid.set_languages(None)
