@@ -29,6 +29,7 @@ from typing import Any
 
 from bench.bench_measure import markdown
 from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, write_corpus
+from bench.datatrove_baseline import datatrove_rates
 
 REPO = Path(__file__).resolve().parents[1]
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as tasks.minhash splits words
@@ -192,6 +193,12 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=10_000, help="texts given to the signature baselines")
     parser.add_argument("--out", default=str(REPO / "bench" / "results"))
     parser.add_argument(
+        "--datatrove-sample",
+        type=int,
+        default=2000,
+        help="texts given to datatrove's MinHash dedup, in a venv of its own (bench/datatrove_baseline.py); 0 skips",
+    )
+    parser.add_argument(
         "--one-process-max",
         type=int,
         default=100_000,
@@ -208,6 +215,15 @@ def main() -> None:
         for count in sizes:
             report["runs"].append(run_size(count, work, wire, args.baseline_sample, args.one_process_max))
         first = report["runs"][0]
+        if args.datatrove_sample:  # a per-document rate on one core: measured once, on the first size's texts
+            sample = read_texts(work / f"corpus-{sizes[0]}", args.datatrove_sample)
+            report["datatrove"] = datatrove_rates(sample, work / "datatrove")
+            report["datatrove_sample_datasketch"] = datasketch_rates(sample, 128, 3)
+            for run in report["runs"]:
+                rate = report["datatrove"].get("four_stages_per_second")
+                run["ratios"]["ours_end_to_end_over_datatrove"] = (
+                    round(run["ingest"]["articles_per_second"] / rate, 1) if rate else None
+                )
         for key in ("prefect_startup_seconds", "one_article_run_after_startup_seconds"):
             report[key] = first[key]
         report["batch"] = batch_breakdown(
