@@ -110,7 +110,11 @@ def cluster(
                 exact_pairs[(min(node, other), max(node, other))] = (method, similarity)
     eligible = representatives[run.text_length[representatives] >= params.min_shingles]
     if len(eligible) >= 2:
-        edges.append(eligible[candidate_pairs(bands, rows=eligible)])
+        found = candidate_pairs(bands, rows=eligible)
+        for lo in range(0, len(found), 1 << 20):  # positions in `eligible` to nodes, in place: no second copy
+            found[lo : lo + (1 << 20)] = eligible[found[lo : lo + (1 << 20)]]
+        edges.append(found)
+        del found
     if len(prior.pairs):
         pairs = np.asarray(prior.pairs, dtype=np.int64).reshape(-1, 2)
         pairs = pairs[run.text_length[pairs[:, 0]] >= params.min_shingles]
@@ -119,10 +123,15 @@ def cluster(
 
     # Shingle sets only for nodes in a pair to verify (an exact pair needs no text), spilled to a file.
     src, dst = partners
-    pair_code = np.minimum(src, dst) * len(nodes) + np.maximum(src, dst)
-    exact_code = np.array([a * len(nodes) + b for a, b in exact_pairs], dtype=np.int64)
-    paired = np.unique(src[~np.isin(pair_code, exact_code)]).tolist()
-    del pair_code
+    verified = src
+    if exact_pairs:
+        pair_code = np.minimum(src, dst) * len(nodes) + np.maximum(src, dst)
+        exact_code = np.array([a * len(nodes) + b for a, b in exact_pairs], dtype=np.int64)
+        verified = src[~np.isin(pair_code, exact_code)]
+        del pair_code
+    # Sorted already (partners come sorted by node): its distinct values without np.unique's copy and sort.
+    paired = verified[_firsts(verified)].tolist()
+    del verified
     with ShingleStore(len(nodes)) as sets:
         sets.add_texts(texts, [p for p in paired if p < n], 0, params.shingle_size)
         sets.add_texts(prior.texts, [p - n for p in paired if p >= n], n, params.shingle_size)
@@ -133,6 +142,26 @@ def _partners(edges: list[np.ndarray], count: int) -> tuple[np.ndarray, np.ndarr
     """Every pair both ways, unique, sorted by (node, partner): a node's partners are a slice."""
     if not edges:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pairs = np.concatenate(edges).astype(np.int64).reshape(-1, 2)
-    both = np.unique(np.concatenate([pairs, pairs[:, ::-1]]) @ np.array([count, 1], dtype=np.int64))
-    return both // count, both % count
+    # At a million composed articles the candidate pairs run to millions: built with as few whole copies as
+    # can be (the caller's list is emptied, so each array goes as soon as its codes are made).
+    pairs = (edges[0] if len(edges) == 1 else np.concatenate(edges)).astype(np.int64, copy=False).reshape(-1, 2)
+    edges.clear()
+    codes = np.empty(2 * len(pairs), dtype=np.int64)
+    forward, backward = codes[: len(pairs)], codes[len(pairs) :]
+    np.multiply(pairs[:, 0], count, out=forward)
+    forward += pairs[:, 1]
+    np.multiply(pairs[:, 1], count, out=backward)
+    backward += pairs[:, 0]
+    del pairs, forward, backward
+    codes.sort()
+    codes = codes[_firsts(codes)]  # unique
+    src = codes // count
+    codes -= src * count
+    return src, codes
+
+
+def _firsts(ordered: np.ndarray) -> np.ndarray:
+    """Mask of the first of each run of equal values in a sorted array (what np.unique keeps, with no copy)."""
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first

@@ -11,11 +11,12 @@ import numpy as np
 import pyarrow as pa
 
 from tasks.candidates import Candidates
-from tasks.dedup import verified_score
+from tasks.dedup import MIN_RATIO_CANONICAL_CONTAINED, MIN_RATIO_MEMBER_CONTAINED, verified_score
 from tasks.minhash import DedupParams
 from tasks.shingle_store import ShingleStore
 
 METHODS = ("exact", "near")
+BOUND_PAIRS = 65536  # pairs bounded at once: two 128-byte bitmaps each
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,38 +89,28 @@ def join(
     centres: Sequence[_Centre],
 ) -> Clustering:
     """Visit the nodes in canonical order: each run article joins the earlier centre it verifies best against."""
-    window = params.window_days * 86400.0 if params.window_days is not None else None
-    timestamp, undated = nodes.timestamp, nodes.undated
-
-    def score(a: int, b: int) -> tuple[str, float] | None:
-        if window is not None and abs(timestamp[a] - timestamp[b]) > window and not (undated[a] or undated[b]):
-            return None  # published too far apart (undated articles have no distance)
-        if (min(a, b), max(a, b)) in exact_pairs:
-            return exact_pairs[(min(a, b), max(a, b))]
-        if min(sets.length(a), sets.length(b)) < params.min_shingles:
-            return None
-        value = verified_score(sets[a], sets[b])
-        return ("near", value) if value >= params.threshold else None
-
     duplicate_of = np.full(n, -1, dtype=np.int64)  # run node -> the centre node it joined
     method = np.zeros(n, dtype=np.int8)
     similarity = np.zeros(n, dtype=np.float64)
     inherited: dict[int, int] = {}  # run centre -> the committed centre whose cluster it takes over
     supersessions: list[Supersession] = []
-    src, dst = partners
-    starts = np.searchsorted(src, np.arange(len(rank) + 1))
-    has_partners = starts[1:] > starts[:-1]
-    for node in order[has_partners[order]].tolist():
-        others = dst[starts[node] : starts[node + 1]]
-        others = others[rank[others] < rank[node]]
-        # The best-verified earlier centre, not the first: a trimmed copy of a story that quotes an older one
-        # must join its own original. Exact matches first, then the score, then canonical order.
+    # Only the pairs that match can change a decision: they are found for the whole run at once, in bulk
+    # (`_matching_pairs`), and the visit below walks those alone.
+    pair_node, pair_other, pair_method, pair_value = _matching_pairs(
+        nodes, n, rank, partners, exact_pairs, sets, params
+    )
+    by_node = np.lexsort((rank[pair_other], pair_node))  # a node's matches in canonical order of the other
+    pair_node, pair_other = pair_node[by_node], pair_other[by_node].tolist()
+    pair_method, pair_value = pair_method[by_node].tolist(), pair_value[by_node].tolist()
+    starts = np.searchsorted(pair_node, np.arange(len(rank) + 1)).tolist()
+    for node in order[np.diff(starts)[order] > 0].tolist():
         best: tuple[int, tuple[str, float]] | None = None
-        for other in others[np.argsort(rank[others])].tolist():
-            if (other < n and duplicate_of[other] >= 0) or (node >= n and other >= n):
-                continue  # joined already; or two committed centres: settled long ago
-            found = score(node, other)
-            if found is not None and (best is None or _better(found, best[1])):
+        for k in range(starts[node], starts[node + 1]):
+            other = pair_other[k]
+            if other < n and duplicate_of[other] >= 0:
+                continue  # joined already
+            found = (METHODS[pair_method[k]], pair_value[k])
+            if best is None or _better(found, best[1]):
                 best = (other, found)
         if best is None:
             continue
@@ -154,6 +145,85 @@ def join(
         similarity,
         cluster,
     )
+
+
+def _matching_pairs(
+    nodes: Candidates,
+    n: int,
+    rank: np.ndarray,
+    partners: tuple[np.ndarray, np.ndarray],
+    exact_pairs: dict[tuple[int, int], tuple[str, float]],
+    sets: ShingleStore,
+    params: DedupParams,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(node, earlier other, method index, similarity) of every candidate pair whose score passes, the node
+    being the later of the two in canonical order (the member that `tasks.dedup.verified_score` takes first).
+
+    Why in bulk: a composed or wire corpus reuses passages, so an article's LSH candidates grow with the run
+    (at 1M composed articles each Reuters story's retellings are candidates of each other); scored one pair at
+    a time in the visit, the Python calls per pair made the step superlinear. Pairs are first bounded in bulk
+    (`_score_bounds`), and only those that might pass are scored, with `verified_score` itself."""
+    src, dst = partners
+    pairs = np.flatnonzero((rank[src] > rank[dst]) & ((src < n) | (dst < n)))  # two committed: settled long ago
+    node, other = src[pairs], dst[pairs]
+    del pairs
+    if params.window_days is not None:  # published too far apart (undated articles have no distance)
+        far = np.abs(nodes.timestamp[node] - nodes.timestamp[other]) > params.window_days * 86400.0
+        near = ~(far & ~(nodes.undated[node] | nodes.undated[other]))
+        node, other = node[near], other[near]
+    count = len(nodes)
+    exact_found: list[tuple[int, int, int, float]] = []
+    if exact_pairs:  # pairs the committed index settled (content hashes): no text needed
+        code = np.minimum(node, other) * count + np.maximum(node, other)
+        settled = np.isin(code, np.array([a * count + b for a, b in exact_pairs], dtype=np.int64))
+        for a, b in zip(node[settled].tolist(), other[settled].tolist(), strict=True):
+            method, value = exact_pairs[(min(a, b), max(a, b))]
+            exact_found.append((a, b, METHODS.index(method), value))
+        node, other = node[~settled], other[~settled]
+    lengths = sets.lengths
+    long_enough = np.minimum(lengths[node], lengths[other]) >= params.min_shingles
+    node, other = node[long_enough], other[long_enough]
+    found = list(exact_found)
+    for lo in range(0, len(node), BOUND_PAIRS):
+        members, others = node[lo : lo + BOUND_PAIRS], other[lo : lo + BOUND_PAIRS]
+        bound = _score_bounds(members, others, sets)
+        maybe = np.flatnonzero(bound >= params.threshold - 1e-9)  # the margin: float rounding, never a miss
+        for a, b in zip(members[maybe].tolist(), others[maybe].tolist(), strict=True):
+            value = verified_score(sets[a], sets[b])
+            if value >= params.threshold:
+                found.append((a, b, METHODS.index("near"), value))
+    columns = list(zip(*found, strict=True)) if found else [(), (), (), ()]
+    return (
+        np.array(columns[0], dtype=np.int64),
+        np.array(columns[1], dtype=np.int64),
+        np.array(columns[2], dtype=np.int8),
+        np.array(columns[3], dtype=np.float64),
+    )
+
+
+def _score_bounds(members: np.ndarray, others: np.ndarray, sets: ShingleStore) -> np.ndarray:
+    """An upper bound of verified_score(sets[m], sets[o]) for each pair, from the sets' bitmaps alone.
+
+    Shingles that share a bit: at most popcount(a & b) of them are common, plus however many of either set
+    share a bit with another of its own shingles (len - popcount). The score grows with the common count (the
+    lengths fixed), so the same formulas over this bound give a bound of the score."""
+    lengths = sets.lengths
+    mine, theirs = lengths[members], lengths[others]
+    mine_bits, their_bits = sets.bitmaps(members), sets.bitmaps(others)
+    shared = np.bitwise_count(mine_bits & their_bits).sum(axis=1, dtype=np.int64)
+    crowded = np.minimum(
+        mine - np.bitwise_count(mine_bits).sum(axis=1, dtype=np.int64),
+        theirs - np.bitwise_count(their_bits).sum(axis=1, dtype=np.int64),
+    )
+    common = np.minimum(shared + crowded, np.minimum(mine, theirs))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jaccard = common / (mine + theirs - common)
+        containment = common / np.minimum(mine, theirs)
+        ratio_counts = np.where(
+            mine <= theirs, mine / theirs >= MIN_RATIO_MEMBER_CONTAINED, theirs / mine >= MIN_RATIO_CANONICAL_CONTAINED
+        )
+    score = np.where(ratio_counts, np.maximum(jaccard, containment), jaccard)
+    return np.where((mine == 0) | (theirs == 0), 0.0, score)
 
 
 def _id(nodes: Candidates, node: int) -> str:

@@ -22,6 +22,10 @@ from tasks.minhash import shingle_sets
 
 CHUNK_TEXTS = 1000  # texts shingled at once: large enough for numpy to pay off, small enough to bound memory
 CACHED_SETS = 4096  # recently read sets kept (~20 MB): a centre is compared with each of its members
+# Bits of a set's bitmap (its shingles by their top 10 bits): 128 bytes a node, which bound the overlap of two
+# sets well enough to rule out ~95% of the candidate pairs that do not match (tasks.clustering_join).
+BITMAP_BITS = 1024
+_BITMAP_SHIFT = np.uint64(64 - (BITMAP_BITS.bit_length() - 1))  # the top bits that name a bit
 
 
 class LazySequence(Sequence[str]):
@@ -56,6 +60,8 @@ class ShingleStore:
         self._lengths = np.zeros(nodes, dtype=np.int64)
         self._written = 0
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        # Zeroed lazily by the system: the rows of nodes never added cost no memory.
+        self._bitmaps = np.zeros((nodes, BITMAP_BITS // 64), dtype=np.uint64)
 
     def add_texts(self, texts: Sequence[str], indices: list[int], first_node: int, shingle_size: int) -> None:
         """Shingle `texts[i]` for each i of `indices` into node `first_node + i`, a chunk at a time."""
@@ -63,19 +69,31 @@ class ShingleStore:
         for lo in range(0, len(order), CHUNK_TEXTS):
             chunk = order[lo : lo + CHUNK_TEXTS]
             sets = shingle_sets([texts[i] for i in chunk], shingle_size)
-            nodes = np.asarray(chunk, dtype=np.int64) + first_node
-            lengths = np.array([len(s) for s in sets], dtype=np.int64)
-            self._starts[nodes] = self._written + np.cumsum(lengths) - lengths
-            self._lengths[nodes] = lengths
-            if len(sets):
-                self._file.write(np.concatenate(sets).astype(np.uint64, copy=False).tobytes())
-            self._written += int(lengths.sum())
+            self.add_sets(np.asarray(chunk, dtype=np.int64) + first_node, sets)
         if isinstance(texts, LazySequence):
             texts.release()
-        self._file.flush()
+
+    def add_sets(self, nodes: np.ndarray, sets: list[np.ndarray]) -> None:
+        """Store sorted unique uint64 `sets` as these nodes' (add_texts shingles them first)."""
+        lengths = np.array([len(s) for s in sets], dtype=np.int64)
+        self._starts[nodes] = self._written + np.cumsum(lengths) - lengths
+        self._lengths[nodes] = lengths
+        if len(sets):
+            data = np.concatenate(sets).astype(np.uint64, copy=False)
+            self._file.write(data.tobytes())
+            self._bitmaps[nodes] = _bitmaps(data, lengths)
+        self._written += int(lengths.sum())
+        self._file.flush()  # read back with pread from here on
 
     def length(self, node: int) -> int:
         return int(self._lengths[node])
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Set size of every node (0 for those not added): read-only, for vectorized filters."""
+        view = self._lengths.view()
+        view.flags.writeable = False
+        return view
 
     def __getitem__(self, node: int) -> np.ndarray:
         found = self._cache.get(node)
@@ -92,8 +110,15 @@ class ShingleStore:
             self._cache.popitem(last=False)
         return found
 
+    def bitmaps(self, nodes: np.ndarray) -> np.ndarray:
+        """(len(nodes), BITMAP_BITS / 64) uint64: bit b set when a shingle of the node has b as its top bits.
+        Two sets share at most popcount(a & b) + min(len(a) - popcount(a), len(b) - popcount(b)) shingles."""
+        picked: np.ndarray = self._bitmaps[nodes]
+        return picked
+
     def close(self) -> None:
         self._cache.clear()
+        self._bitmaps = np.zeros((0, BITMAP_BITS // 64), dtype=np.uint64)
         self._file.close()
 
     def __enter__(self) -> ShingleStore:
@@ -101,3 +126,11 @@ class ShingleStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _bitmaps(data: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Bitmaps of consecutive sets (`data`, split by `lengths`), one row of BITMAP_BITS bits each."""
+    bits = np.zeros((len(lengths), BITMAP_BITS), dtype=bool)
+    bits[np.repeat(np.arange(len(lengths)), lengths), (data >> _BITMAP_SHIFT).astype(np.int64)] = True
+    packed: np.ndarray = np.packbits(bits, axis=1, bitorder="little").view(np.uint64)
+    return packed

@@ -131,3 +131,37 @@ def test_candidate_pairs_of_some_rows_are_those_of_the_rows_alone() -> None:
     rows = np.sort(rng.choice(500, size=200, replace=False))
     assert np.array_equal(candidate_pairs(keys, rows=rows), candidate_pairs(keys[rows]))
     assert np.array_equal(candidate_pairs(keys, max_bucket=5, rows=rows), candidate_pairs(keys[rows], max_bucket=5))
+
+
+def test_bitmap_bound_is_never_below_the_verified_score() -> None:
+    # Pairs of every kind the bound must not rule out wrongly: copies, trims, shared passages, unrelated,
+    # short and long sets, and sets crowded enough that many of their shingles share a bitmap bit.
+    from tasks.clustering_join import _score_bounds
+    from tasks.dedup import verified_score
+
+    rng = np.random.default_rng(7)
+    pool = rng.integers(0, 2**64, 5000, dtype=np.uint64, endpoint=False)
+    sets: list[np.ndarray] = []
+    for _ in range(300):
+        size = int(rng.choice([5, 40, 400, 3000]))
+        sets.append(np.unique(rng.choice(pool[: int(rng.choice([600, 5000]))], size)))
+    base = sets[0]
+    sets += [base, base[: len(base) // 2], np.union1d(base, sets[1])]  # a copy, a trim, an added passage
+    with ShingleStore(len(sets)) as store:
+        store.add_sets(np.arange(len(sets)), sets)
+        members = rng.integers(0, len(sets), 4000)
+        others = rng.integers(0, len(sets), 4000)
+        bounds = _score_bounds(members, others, store)
+        exact = [verified_score(sets[m], sets[o]) for m, o in zip(members.tolist(), others.tolist(), strict=True)]
+    assert np.all(bounds >= np.array(exact))
+    assert np.mean(bounds >= 0.7) < 0.5  # and it rules out pairs: what it is for
+
+
+def test_bitmaps_mark_the_top_bits_of_each_shingle() -> None:
+    expected = shingle_sets(TEXTS, 3)
+    with ShingleStore(4) as store:
+        store.add_texts(TEXTS, [0, 1, 2, 3], 0, 3)
+        bitmaps = store.bitmaps(np.arange(4))
+    for row, values in zip(bitmaps, expected, strict=True):
+        bits = np.unpackbits(row.view(np.uint8), bitorder="little")
+        assert set(np.flatnonzero(bits).tolist()) == set((values >> np.uint64(54)).astype(int).tolist())
