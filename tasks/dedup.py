@@ -87,7 +87,7 @@ def candidate_pairs(
     `rows`: pair only these rows of `keys` (i and j are then positions in `rows`), read a band at a time,
     so a run's band keys are not copied whole; `keys` may be a band file (tasks.band_file)."""
     count = len(keys) if rows is None else len(rows)
-    found: list[np.ndarray] = []
+    codes = np.zeros(0, dtype=np.int64)
     # Degenerate texts tend to share every band: a huge bucket whose exact membership was already expanded in
     # an earlier band would only repeat its pairs, so it is recognised by a fingerprint and skipped.
     member_tokens = fmix64(np.arange(1, count + 1, dtype=np.uint64))
@@ -111,9 +111,21 @@ def candidate_pairs(
             expanded.add(fingerprint)
         left = order[concatenated_ranges(bucket_start_of, partners)]
         right = np.repeat(order, partners)
-        found.append(left.astype(np.int64) * count + right)
-    codes = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        # Merged band by band: a near copy shares most of the 42 bands, so keeping every band's codes until the
+        # end held each pair ~40 times (1.2 GB of codes at 1M articles instead of 30 MB).
+        codes = _merge_unique(codes, np.unique(left.astype(np.int64) * count + right))
     return np.stack([codes // max(count, 1), codes % max(count, 1)], axis=1).astype(np.int64)
+
+
+def _merge_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted unique union of two sorted unique arrays."""
+    if not len(a) or not len(b):
+        return b if not len(a) else a
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")  # timsort finds the two sorted runs and merges them in linear time
+    keep = np.ones(len(merged), dtype=bool)
+    keep[1:] = merged[1:] != merged[:-1]
+    return merged[keep]
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> Similarity:
