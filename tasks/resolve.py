@@ -140,9 +140,11 @@ def _cluster_run(
 ) -> Clustering:
     """Cluster the kept staged rows against the committed index; what it builds is freed when it returns."""
     kept = pa.array(np.flatnonzero(keep))
+    every = bool(keep.all())  # a first ingest keeps every row: no copy of the columns then
 
     def column(name: str) -> pa.Array:
-        return keys.column(name).combine_chunks().take(kept)
+        whole = keys.column(name).combine_chunks()
+        return whole if every else whole.take(kept)
 
     candidates = Candidates.from_columns(
         column("article_id"),

@@ -10,6 +10,7 @@ import pyarrow as pa
 from tasks.band_file import BandKeys
 from tasks.batch import StagedBatch
 from tasks.dedup import band_keys
+from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.shingle_store import LazySequence
 from tasks.storage import Storage
@@ -37,7 +38,8 @@ def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) 
     tables: list[pa.Table] = []
     row = 0
     for batch in staged:
-        table = storage.read_parquet(batch.articles_path, KEY_COLUMNS)
+        with storage.parquet_file(batch.articles_path) as parquet:  # ~50 MB less kept at 1M than read_table's
+            table = parquet.read(columns=KEY_COLUMNS)
         if table.num_rows != batch.articles:
             raise ValueError(f"staged batch {batch.index} lists {batch.articles} articles but holds {table.num_rows}")
         if table.num_rows:
@@ -50,7 +52,12 @@ def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) 
     if not tables:
         empty = {c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1] if c not in ("publisher", "agency")}
         return pa.table(empty | {"agency_own": pa.array([], pa.bool_())}), bands
-    return pa.concat_tables(tables), bands
+    # One contiguous copy, then the 500 per-batch tables (at 1M articles) and what reading them left behind are
+    # returned: ~80 MB less held through the clustering, where the step peaks.
+    keys = pa.concat_tables(tables).combine_chunks()
+    tables.clear()
+    release_memory()
+    return keys, bands
 
 
 def agency_own(keys: pa.Table) -> list[bool]:
