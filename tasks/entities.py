@@ -11,25 +11,24 @@ import re
 from dataclasses import dataclass
 
 from tasks.entity_runs import (
-    AGENCY_NAMES,
     ORG,
     OTHER,
     PLACE,
     SPLIT,
     TITLED,
     Decision,
+    cached_org_facts,
     cached_single_action,
     has_org_head,
+    org_facts,
     places_in,
     run_decision,
     run_plan,
     single_action,
 )
 from tasks.gazetteer import (
-    DEMONYMS,
     NAME_LEAD_WORDS,
     ORG_WORDS,
-    PLACE_ALIASES,
     ROLE_NOUNS,
     TITLE_HEADS,
 )
@@ -39,7 +38,7 @@ from tasks.names import (
     AFTER_APPOSITIVE,
     AFTER_CITE,
     AFTER_SAY,
-    BEFORE_CITE,
+    BEFORE_CITE_REVERSED,
     CITE_TRIGGERS,
     CONNECTORS,
     SAID_BEFORE,
@@ -55,6 +54,9 @@ from tasks.names import (
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|across)\s$")
 _PLACE_AFTER = re.compile(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
 _UNDECIDED = ("undecided",)  # a one-word run not in the action cache yet
+_NO_ROLE = (False, None)  # `_role_before` when the word before a run is neither a role noun nor "said"
+# The last three letters of the words `_role_before` looks for; any other word before a run is no role.
+_BEFORE_TAILS = frozenset({noun[-3:] for noun in ROLE_NOUNS} | {said[-4:-1] for said in SAID_BEFORE})
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ class _Scan:
                 self._org(decision[1], start + begin, start + end)
             elif kind == PLACE:
                 self.places.setdefault(decision[1], None)
-            elif kind != OTHER or decision[1] or decision[2] is not None or decision[3]:
+            elif kind == OTHER:
+                self._other(tokens, start + begin, start + end, decision)
+            else:
                 self._apply(list(tokens), start + begin, start + end, decision)
 
     def _classify(self, tokens: list[str], start: int, end: int) -> None:
@@ -102,57 +106,85 @@ class _Scan:
             self._titled_person(tokens, start, decision[1], decision[2])
         elif kind == SPLIT:
             self._split_at_connectors(tokens, start)
-        elif not (
-            (decision[1] and self._contextual_person(tokens, start, end))
-            or (decision[2] is not None and self._gazetteer_city(decision[2], start, end))
+        else:
+            self._other(tokens, start, end, decision)
+
+    def _other(self, tokens: tuple[str, ...] | list[str], start: int, end: int, decision: Decision) -> None:
+        """A run neither an organization, a place nor a titled person by its words: a person where the context
+        says so, else a gazetteer city where the text uses it as one, else the places inside it."""
+        if (
+            decision[1]
+            and self._context_may_name(start, end, len(tokens) > 1)
+            and self._contextual_person(list(tokens), start, end)
         ):
-            for place in decision[3]:
-                self.places.setdefault(place, None)
+            return
+        if decision[2] is not None and self._gazetteer_city(decision[2], start, end):
+            return
+        for place in decision[3]:
+            self.places.setdefault(place, None)
+
+    def _context_may_name(self, start: int, end: int, several: bool) -> bool:
+        """False where `_contextual_person` is sure to answer False: no role noun or "said" right before the run
+        (`_role_before`, which needs a lowercase word there first), no "said" after it, no appositive after a run
+        of several words. These tests skip most calls: one run in five that gets here names a person."""
+        text = self.text
+        return (
+            (start >= 2 and text[start - 2].islower() and self._role_before(start) is not _NO_ROLE)
+            or AFTER_SAY.match(text, end) is not None
+            or (several and AFTER_APPOSITIVE.match(text, end) is not None)
+        )
 
     def single(self, token: str, start: int, end: int, decision: Decision) -> None:
-        """The common one-word run (its `single_decision`), on a fast path: most are places, acronyms or sentence
-        starts."""
+        """A one-word run's action (`single_action`) other than the two `extract_entities` takes itself."""
         kind = decision[0]
         if kind == ORG:
             self._org(decision[1], start, end)
-        elif kind == PLACE:
+            return
+        if kind == PLACE:
             self.places.setdefault(decision[1], None)
-        elif (
-            not (decision[1] and self._may_be_person(start, end) and self._contextual_person([token], start, end))
-            and decision[2] is not None
-        ):
+            return
+        if decision[1] and self._context_may_name(start, end, False) and self._contextual_person([token], start, end):
+            return
+        if decision[2] is not None:
             self._gazetteer_city(decision[2], start, end)
-
-    def _may_be_person(self, start: int, end: int) -> bool:
-        """False where `_contextual_person` on one word is sure to answer False: no lowercase word right before
-        it (what `_role_before` needs first) and no "said" after it. Two string checks skip most calls."""
-        text = self.text
-        return (start >= 2 and text[start - 2].islower()) or AFTER_SAY.match(text, end) is not None
 
     def _org(self, name: str, start: int, end: int) -> None:
         self.orgs.setdefault(name, None)
-        first = name.split(" ", 1)[0]
-        place = DEMONYMS.get(first) or PLACE_ALIASES.get(first)  # "U.S. Treasury", "Brazilian Navy"
+        place, agency = cached_org_facts(name) or org_facts(name)  # "U.S. Treasury" -> United States
         if place:
             self.places.setdefault(place, None)
         # A news agency or outlet that "said" is a source too: "Interfax said", "the Tasnim news agency said".
-        said = name in AGENCY_NAMES and AFTER_SAY.match(self.text, end) is not None
+        said = agency and AFTER_SAY.match(self.text, end) is not None
         if said or self._cited_before(start) or AFTER_CITE.match(self.text, end):
             self.cited.setdefault(name, None)
 
     def _cited_before(self, start: int) -> bool:
-        window = self.text[max(0, start - 60) : start]
-        # map() keeps the trigger test in C: a generator here cost as much as the regex search it saves.
-        return any(map(window.__contains__, CITE_TRIGGERS)) and BEFORE_CITE.search(window) is not None
+        """`any(trigger in window) and BEFORE_CITE.search(window)` on the 60 characters before `start`. The
+        search is anchored at the window's end, so it is run as one anchored match on the reversed window
+        (`BEFORE_CITE_REVERSED`): it fails at the word before the run instead of trying 60 start positions."""
+        low = max(0, start - 60)
+        text = self.text
+        if not start or BEFORE_CITE_REVERSED.match(text[start - 1 : low - 1 if low else None : -1]) is None:
+            return False
+        window = text[low:start]
+        # map() keeps the trigger test in C.
+        return any(map(window.__contains__, CITE_TRIGGERS))
 
     def _role_before(self, start: int) -> tuple[bool, str | None]:
         """(is the name right after "said"/"according to", the role noun right before it if any)."""
         text = self.text
         if start < 2 or not text[start - 2].islower():
-            return False, None
+            return _NO_ROLE
+        if start >= 4 and text[start - 1] == " ":
+            # The word before ends at start - 2: its last three letters rule out nearly every word that is
+            # neither a role noun nor "said"/"says"/"added"/"to" without the copy, split and lower below.
+            tail = text[start - 4 : start - 1]
+            if tail.isascii() and tail.lower() not in _BEFORE_TAILS:
+                return _NO_ROLE
         head = text[max(0, start - 14) : start]
         previous = head.rsplit(None, 1)[-1].lower()
-        return head.endswith(SAID_BEFORE), previous if previous in ROLE_NOUNS else None
+        said = head.endswith(SAID_BEFORE)
+        return (said, previous) if previous in ROLE_NOUNS else (True, None) if said else _NO_ROLE
 
     def _titled_person(self, tokens: list[str], start: int, index: int, rest: int) -> None:
         """The person of a run that `_title_split` found a title and a name in."""
@@ -224,6 +256,7 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
     scan = _Scan(text)
     if dateline_place:
         scan.places[canonical_place(dateline_place) or dateline_place] = None
+    places = scan.places
     for match in capitalized_runs(text):
         run = match[0]
         if " " in run:
@@ -232,9 +265,24 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
         decision = cached_single_action(run, _UNDECIDED)
         if decision is _UNDECIDED:
             decision = single_action(run)
-        if decision is not None:  # most one-word runs are sentence starts or common words: nothing to do
-            start = match.start()
-            scan.single(run, start, start + len(run), decision)
+        if decision is None:  # most one-word runs are sentence starts or common words: nothing to do
+            continue
+        kind = decision[0]
+        if kind == PLACE:  # the commonest action, without a call
+            places.setdefault(decision[1], None)
+            continue
+        start = match.start()
+        end = start + len(run)
+        if kind == OTHER and decision[2] is None:
+            # A possible name that is no city (most of the rest): `single`'s test inline, as the call costs more
+            # than the test, which nearly always finds no role noun or "said" next to the word.
+            if decision[1] and (
+                (start >= 2 and text[start - 2].islower() and scan._role_before(start) is not _NO_ROLE)
+                or AFTER_SAY.match(text, end) is not None
+            ):
+                scan._contextual_person([run], start, end)
+            continue
+        scan.single(run, start, end, decision)
     mentions = resolve_mentions(scan.mentions)
     persons = dict.fromkeys(mention.name for mention in mentions)
     for name in persons:

@@ -17,6 +17,7 @@ from tasks.gazetteer import (
     NON_NAME_WORDS,
     ORG_HEADS,
     ORG_WORDS,
+    PLACE_ALIASES,
     PLACE_WORDS,
     TITLE_HEADS,
 )
@@ -47,6 +48,9 @@ Plan = tuple[tuple[tuple[str, ...], int, int, Decision], ...]
 _PLANS: dict[str, Plan] = {}  # run -> its segments, each with its decision
 _MAX_CACHED = 50_000  # entries per cache, about 13 MB when full (~260 B an entry); a full cache is cleared
 AGENCY_NAMES = frozenset(AGENCIES.values())
+# Per organization name: (the place its first word names, is it a news agency): "U.S. Treasury", "Interfax".
+_ORG_FACTS: dict[str, tuple[str | None, bool]] = {}
+cached_org_facts = _ORG_FACTS.get
 
 
 def _remember(cache: dict[str, Any], key: str, value: Any) -> Any:
@@ -212,3 +216,11 @@ def single_decision(token: str) -> Decision:
     if found is None:
         found = _remember(_SINGLES, token, _decide_single(token))
     return found
+
+
+def org_facts(name: str) -> tuple[str | None, bool]:
+    """(the place the first word of organization `name` names, is `name` a news agency), kept in a cache."""
+    first = name.split(" ", 1)[0]
+    facts: tuple[str | None, bool] = (DEMONYMS.get(first) or PLACE_ALIASES.get(first), name in AGENCY_NAMES)
+    _remember(_ORG_FACTS, name, facts)
+    return facts

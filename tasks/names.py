@@ -10,13 +10,25 @@ from dataclasses import dataclass
 
 from tasks.gazetteer import AGENCIES, PLACE_ALIASES, PLACES, word_set
 
+
+def by_first_letter(words: str) -> str:
+    """The alternation `words` ("said|says|told") regrouped by first letter: "s(?:aid|ays)|t(?:old)". It matches
+    what `words` matches, in the same order of preference (branches that start with different letters cannot
+    both match at one position; within a letter the order is kept), but the engine tests a word's first letter
+    once per group instead of once per word: the say-verbs are tried at every space of a quote's attribution."""
+    groups: dict[str, list[str]] = {}
+    for word in words.split("|"):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _UP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LO = "a-zß-öø-ÿĀ-ž"
 _ABBREVIATIONS = (
     "Gen|Dr|Mr|Mrs|Ms|Mx|Prof|Rev|Sen|Rep|Gov|Lt|Col|Maj|Capt|Sgt|Adm|Brig|Cmdr|Insp|Det|Supt|Amb|St|Jr|Sr"
     "|Corp|Inc|Ltd|Co"
 )
-_ABBR = rf"(?:{_ABBREVIATIONS})\."
+_ABBR = rf"(?:{by_first_letter(_ABBREVIATIONS)})\."
 _CAP_REST = rf"(?:[{_LO}]+(?:[{_UP}][{_LO}]+)*|['’][{_UP}][{_LO}]+)(?:-[{_UP}]?[{_LO}]+)*\b"  # after the capital
 _CAP = rf"[{_UP}]{_CAP_REST}"
 _TOKEN = (
@@ -24,7 +36,8 @@ _TOKEN = (
     rf"|G\d{{1,2}}\b|{_CAP}|[{_UP}]\.)"
 )
 CONNECTORS = word_set("of|the|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&")
-_CONNECTOR = r"(?:of the|for the|of|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&)"
+_CONNECTORS = "of the|for the|of|for|de|da|do|dos|das|du|van|von|der|den|del|della|di|la|le|bin|ibn|ben|&"
+_CONNECTOR = rf"(?:{by_first_letter(_CONNECTORS)})"
 # What can follow a run's token and a space: a connector or another token. The look-ahead (a necessary condition,
 # so the matches stay the same) turns away the usual lowercase word after a run in one class test, before the
 # engine tries some fifty alternatives of the connector and the token on it.
@@ -42,10 +55,12 @@ def _upper_first_token() -> str:
     the time). After the capital, every alternative opens with a literal or a class, which the engine checks
     against the next character before trying the branch; a look-behind after that says which capital an
     abbreviation's tail ("rs" of "Mrs") or a "G7"'s digit needs. Branch order is _TOKEN's."""
+    # Grouped by the tail's first letter, as `by_first_letter` does, keeping the order within a letter.
     by_letter: dict[str, list[str]] = {}
     for abbreviation in _ABBREVIATIONS.split("|"):
-        by_letter.setdefault(abbreviation[0], []).append(abbreviation[1:])
-    abbreviations = "|".join(f"{tail}(?<={letter}{tail})" for letter, tails in by_letter.items() for tail in tails)
+        tail = abbreviation[1:]
+        by_letter.setdefault(tail[0], []).append(f"{tail[1:]}(?<={abbreviation})")
+    abbreviations = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_letter.items())
     return (
         rf"[{_UP}](?<![\w'’.-].)(?:(?:{abbreviations})\.|[{_UP}]+\d*(?:-[{_UP}]+)?\b|\.(?:[{_UP}]\.)+"
         rf"|\d(?<=G\d)\d?\b|{_CAP_REST}|\.)"
@@ -68,16 +83,36 @@ SAY_VERBS = (
     "recalled|declared|confirmed|acknowledged|tweeted|posted|testified|urged|stressed|emphasized|emphasised|"
     "claimed|continued|conceded|cautioned|remarked|responded|commented"
 )
+SAY_VERBS_RE = by_first_letter(SAY_VERBS)  # SAY_VERBS as a faster regex alternation
 # Context around a capitalized run that makes it a speaker or a cited source.
-AFTER_SAY = re.compile(rf"(?: (?:also|later|previously|earlier|then|further))? (?:{SAY_VERBS})\b")
+AFTER_SAY = re.compile(rf"(?: (?:also|later|previously|earlier|then|further))? (?:{SAY_VERBS_RE})\b")
 AFTER_APPOSITIVE = re.compile(r", (?:\d{1,3},|(?:a|an|the|who|whose) )")
 SAID_BEFORE = ("said ", "says ", "added ", "according to ")
 CITE_TRIGGERS = ("according to", "told", "citing", " by ", " in ", " with ")
+_CITE_VERBS = "according to|told|citing|quoted by|reported by"  # "... according to the state news agency X"
+_CITE_NOUNS = "report|statement|interview|article|broadcast|post"  # "a report by ...", "an interview with ..."
+_CITE_PREPOSITIONS = "by|from|in|on|with"
+_CITE_FILLERS = (
+    "the|a|an|state|state-run|state-owned|official|semi-official|local|news|agency|media|broadcaster|television|"
+    "newspaper|daily|website|outlet|channel"
+)
 BEFORE_CITE = re.compile(
-    r"\b(?:according to|told|citing|quoted by|reported by|(?:an?|the) (?:report|statement|interview|article|"
-    r"broadcast|post) (?:by|from|in|on|with))\s+(?:(?:the|a|an|state|state-run|state-owned|"
-    r"official|semi-official|local|news|agency|media|broadcaster|television|newspaper|daily|website|outlet|"
-    r"channel|[a-z]+-run|[a-z]+-based)\s+){0,4}$"
+    rf"\b(?:{_CITE_VERBS}|(?:an?|the) (?:{_CITE_NOUNS}) (?:{_CITE_PREPOSITIONS}))"
+    rf"\s+(?:(?:{_CITE_FILLERS}|[a-z]+-run|[a-z]+-based)\s+){{0,4}}$"
+)
+
+
+def _backwards(words: str) -> str:
+    return "|".join(word[::-1] for word in words.split("|"))
+
+
+# BEFORE_CITE spelled backwards, for an anchored match on the reversed text before a run: the reversed windows
+# it matches are those BEFORE_CITE finds a match in (`$` may also match before a final newline, but `\s+` can
+# take that newline too). One anchored try fails at the word before the run, where a search of the window tries
+# every start position.
+BEFORE_CITE_REVERSED = re.compile(
+    rf"\s+(?:(?:{_backwards(_CITE_FILLERS)}|nur-[a-z]+|desab-[a-z]+)\s+){{0,4}}"
+    rf"(?:{_backwards(_CITE_VERBS)}|(?:{_backwards(_CITE_PREPOSITIONS)}) (?:{_backwards(_CITE_NOUNS)}) (?:a|na|eht))\b"
 )
 AFTER_CITE = re.compile(
     r" (?:(?:news agency|newspaper|daily|television|TV|website|broadcaster) )?"

@@ -18,27 +18,34 @@ from dataclasses import dataclass, field
 from tasks.gazetteer import NON_NAME_WORDS, ORG_WORDS, ROLE_NOUNS, TITLE_HEADS, word_set
 from tasks.metadata_quote_marks import QuoteSpan, quote_spans
 from tasks.metadata_speakers import full_name_before, name_tokens, person_like, subject_before
-from tasks.names import RUN_RE, SAY_VERBS, FullNames, PersonMention, full_names_of
+from tasks.names import RUN_RE, SAY_VERBS, SAY_VERBS_RE, FullNames, PersonMention, by_first_letter, full_names_of
 
 MIN_QUOTE_WORDS = 3
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 # Every word capitalized and no sentence inside: a title or a name, not speech ("Curse of the Billy Goat").
 _TITLE_CASE = re.compile(rf"[{_UPPER}][^\s]*(?: (?:[{_UPPER}0-9][^\s]*|of|the|a|an|and|in|on|for|to|at|my))*")
-_NOT_SPEECH_BEFORE = re.compile(
-    r"\b(?:read|reads|reading|shouting|chanting|chanted|chants|titled|entitled|called|dubbed|named|so-called|"
-    r"known as|song|film|movie|book|album|show|hashtag|sign|banner|slogan|along to)[:,]?\s*$"
+_NOT_SPEECH_WORDS = (
+    "read|reads|reading|shouting|chanting|chanted|chants|titled|entitled|called|dubbed|named|so-called|"
+    "known as|song|film|movie|book|album|show|hashtag|sign|banner|slogan|along to"
+)
+_NOT_SPEECH_BEFORE = re.compile(rf"\b(?:{_NOT_SPEECH_WORDS})[:,]?\s*$")
+# _NOT_SPEECH_BEFORE spelled backwards, matched at the start of the reversed text before a quote: one anchored
+# try instead of a search from every position. `$` may match before a final newline, but `\s*` can take that
+# newline too, so both find a match for the same texts.
+_NOT_SPEECH_BEFORE_REVERSED = re.compile(
+    rf"\s*[:,]?(?:{by_first_letter('|'.join(word[::-1] for word in _NOT_SPEECH_WORDS.split('|')))})\b"
 )
 _NOT_SPEECH_AFTER = re.compile(r"[,.]?\s*(?:read|reads)\b")
 # A period inside a speaker phrase only after an initial or a title: "Christopher R. Hill", "Gen. Ali Rezaei".
 _ABBREVIATION_DOT = r"(?:(?<=\b[A-Z])|(?<=\b(?:Mr|Dr|Ms|Lt|Jr|Sr|St))|(?<=\b(?:Gen|Mrs|Sen|Rep|Gov|Col|Maj|Adm|Sgt)))\."
-_SPEAKER_AFTER_VERB = re.compile(rf",? (?:{SAY_VERBS}) (?P<who>(?:[^\"“”«».,;:!?\n]|{_ABBREVIATION_DOT}){{1,80}})")
+_SPEAKER_AFTER_VERB = re.compile(rf",? (?:{SAY_VERBS_RE}) (?P<who>(?:[^\"“”«».,;:!?\n]|{_ABBREVIATION_DOT}){{1,80}})")
 _SPEAKER_BEFORE_VERB = re.compile(
     rf",? (?P<who>[^\s\"“”«».,;:!?](?:[^\"“”«».;:!?\n]|{_ABBREVIATION_DOT}){{0,80}}?)"
-    rf" (?:(?:also|later|then) )?(?:{SAY_VERBS})\b"
+    rf" (?:(?:also|later|then) )?(?:{SAY_VERBS_RE})\b"
 )
 _QUOTE_VERBS = f"{SAY_VERBS}|saying|called|calling|arguing|describing|described"
-_VERB_BEFORE_QUOTE = re.compile(rf"\b(?:{_QUOTE_VERBS})\b[^\"“”«».!?\n]{{0,80}}?[:,]?\s*$")
+_VERB_BEFORE_QUOTE = re.compile(rf"\b(?:{by_first_letter(_QUOTE_VERBS)})\b[^\"“”«».!?\n]{{0,80}}?[:,]?\s*$")
 # How far before the quote's trailing whitespace a _VERB_BEFORE_QUOTE match can start: verb, 80 characters, [:,].
 _VERB_REACH = max(map(len, _QUOTE_VERBS.split("|"))) + 81
 _ABBREVIATED = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|Lt|Col|Prof)|\b[A-Z])$")
@@ -76,7 +83,8 @@ def extract_quotes(text: str, mentions: tuple[PersonMention, ...]) -> tuple[Quot
     previous_end, previous_speaker = -1, None
     for span in quote_spans(text):
         content = text[span.start : span.end].strip()
-        if len(content.split()) < MIN_QUOTE_WORDS or _not_speech(text, span, content):
+        # split() stops after MIN_QUOTE_WORDS pieces: a long quote's words are not copied to count them.
+        if len(content.split(None, MIN_QUOTE_WORDS - 1)) < MIN_QUOTE_WORDS or _not_speech(text, span, content):
             continue
         phrase = _attribution(text, span.open, span.close, content)
         quoted = [(q.start, q.end) for q in quotes]
@@ -115,7 +123,10 @@ def _not_speech(text: str, span: QuoteSpan, content: str) -> bool:
     if _TITLE_CASE.fullmatch(content.rstrip(".,!?")):
         return True
     before = text[max(0, span.open - 30) : span.open].lower()
-    return _NOT_SPEECH_BEFORE.search(before) is not None or _NOT_SPEECH_AFTER.match(text, span.close) is not None
+    return (
+        _NOT_SPEECH_BEFORE_REVERSED.match(before[::-1]) is not None
+        or _NOT_SPEECH_AFTER.match(text, span.close) is not None
+    )
 
 
 def _attribution(text: str, start: int, end: int, content: str) -> str | None:
