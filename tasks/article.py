@@ -11,6 +11,7 @@ import logging
 import re
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,8 @@ _HEADER_LINE = re.compile(
 _HEADER_KEYS = {"published": "published_at", "date": "published_at", "author": "authors"}
 _BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 _WORD = re.compile(r"\w+")
-_ASCII_WORD_BYTES = np.array([_WORD.match(chr(code)) is not None for code in range(128)])  # by ASCII code
+# 1 for the ASCII codes of word characters, 0 for the others: a `bytes.translate` table (the upper half is unused).
+_ASCII_WORD_TABLE = bytes(_WORD.match(chr(code)) is not None for code in range(128)) + bytes(128)
 # A line holding at least MIN_PARAGRAPH_WORDS runs of _WORD: one search instead of a findall per line.
 _RUNNING_LINE = re.compile(rf"(?<!\w)(?:\w++[^\w\n]++){{{MIN_PARAGRAPH_WORDS - 1}}}\w")
 
@@ -128,11 +130,30 @@ def _one_line(text: str | None) -> str | None:
 
 def count_words(text: str) -> int:
     """The number of runs of word characters (`len(_WORD.findall(text))`). ASCII text, most copy, is counted
-    in numpy from a byte table of word characters, 10x faster than making a string of every word."""
+    in numpy from a byte table of word characters, 10x faster than making a string of every word; `translate`
+    maps bytes to 0/1 2x faster than numpy indexing a lookup array."""
     if not text.isascii():
+        return _count_words_unicode(text)
+    flags = text.encode("ascii").translate(_ASCII_WORD_TABLE)
+    word = np.frombuffer(flags, dtype=np.int8)
+    # Word starts: the first byte if a word byte (a bytes test: numpy's sum costs 3 us), then each 0 -> 1 step.
+    return (flags[:1] == b"\x01") + int(np.count_nonzero(word[1:] > word[:-1]))
+
+
+def _count_words_unicode(text: str) -> int:
+    """`count_words` of non-ASCII text: the code points of the Basic Multilingual Plane (nearly all copy) are
+    looked up in a table of word characters, 3x faster than `findall`; other planes take the regex."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(points.max()) > 0xFFFF:
         return len(_WORD.findall(text))
-    word = _ASCII_WORD_BYTES[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-    return int(word[:1].sum()) + int(np.count_nonzero(word[1:] > word[:-1]))  # word starts
+    word = _bmp_word_table()[points]
+    return int(word[0]) + int(np.count_nonzero(word[1:] > word[:-1]))  # non-ASCII text is never empty
+
+
+@cache
+def _bmp_word_table() -> np.ndarray:
+    """1 for each BMP code point `_WORD` matches, else 0 (built on first use: about 10 ms)."""
+    return np.array([_WORD.match(chr(code)) is not None for code in range(0x10000)], dtype=np.int8)
 
 
 def _from_html(html: str, fields: dict[str, str | None]) -> str:
