@@ -193,6 +193,18 @@ def articles_dir(folder: Path) -> Path:
     return folder / "articles"
 
 
+def read_texts(corpus: Path, limit: int) -> list[str]:
+    """The first `limit` article texts of a corpus, in file order (the order of labels.jsonl)."""
+    texts: list[str] = []
+    for path in sorted(articles_dir(corpus).glob("part-*.jsonl")):
+        with path.open() as lines:
+            for line in lines:
+                if len(texts) == limit:
+                    return texts
+                texts.append(json.loads(line)["text"])
+    return texts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)

@@ -123,20 +123,6 @@ def datatrove_rates(
     return result
 
 
-def read_texts(corpus: Path, limit: int) -> list[str]:
-    """The first `limit` article texts of a bench/corpus.py corpus, in file order (the order of labels.jsonl)."""
-    from bench.corpus import articles_dir
-
-    texts: list[str] = []
-    for path in sorted(articles_dir(corpus).glob("part-*.jsonl")):
-        with path.open() as lines:
-            for line in lines:
-                if len(texts) == limit:
-                    return texts
-                texts.append(json.loads(line)["text"])
-    return texts
-
-
 def label_check(corpus: Path, count: int, removed_ids: list[str]) -> dict[str, int]:
     """How the removals compare with the corpus labels: each labelled group (an original and its copies)
     should lose all but one member, and no article outside such a group should go."""
@@ -151,7 +137,7 @@ def label_check(corpus: Path, count: int, removed_ids: list[str]) -> dict[str, i
 
 
 def main() -> None:
-    from bench.corpus import corpora_root, load_wire, write_corpus
+    from bench.corpus import corpora_root, load_wire, read_texts, write_corpus
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)

@@ -28,22 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_measure import markdown
-from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, write_corpus
+from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, read_texts, write_corpus
 from bench.datatrove_baseline import datatrove_rates
 
 REPO = Path(__file__).resolve().parents[1]
 _WORD = re.compile(r"[^\W_]+")  # runs of letters and digits, as tasks.minhash splits words
-
-
-def read_texts(corpus: Path, limit: int) -> list[str]:
-    texts: list[str] = []
-    for path in sorted(articles_dir(corpus).glob("part-*.jsonl")):
-        with path.open() as lines:
-            for line in lines:
-                if len(texts) == limit:
-                    return texts
-                texts.append(json.loads(line)["text"])
-    return texts
 
 
 def datasketch_rates(texts: list[str], num_perm: int, size: int) -> dict[str, Any]:
