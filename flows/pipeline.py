@@ -23,7 +23,7 @@ from tasks.errors import INTERNAL_ERROR, check_internal_errors
 from tasks.faults import crash_point
 from tasks.index_cache import IndexCache
 from tasks.lease import Lease, hold
-from tasks.memory import release_memory
+from tasks.memory import bound_heap, release_memory
 from tasks.minhash import DedupParams
 from tasks.protocol import WrittenFile, committed_files, recover
 from tasks.resolve import Resolution, resolve_duplicates_task
@@ -81,6 +81,7 @@ def stage_resolve_commit(
     started_at = datetime.now(UTC)
     dest = config.target()
     params = DedupParams(**config.dedup.model_dump())
+    bound_heap()  # before the stages: large temporaries are unmapped when freed, not kept resident
     staged = progress.collect("prepare-batch", submit_batches(params), items=lambda b: b.items)
     release_memory()  # what the batch tasks of this process freed: before the run-level step's peak
     rejected = rejects_by_reason(staged)
