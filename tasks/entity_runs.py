@@ -36,8 +36,6 @@ ORG, PLACE, TITLED, SPLIT, OTHER = range(5)
 Decision = tuple[Any, ...]
 _RUNS: dict[str, Decision] = {}  # runs (or their segments) of several words, by name
 _SINGLES: dict[str, Decision] = {}  # one-word runs, by token
-# The one-word cache alone (None when not decided yet): the entity scan reads it without a call per word.
-cached_single_decision = _SINGLES.get
 # What the entity scan does with a one-word run, by token: its decision, or None when there is nothing to do
 # (a non-name word, or neither an organization, a place, a possible name nor a gazetteer city: 1 word in 4).
 # One dict read per word in the hot loop, where the word-list check, the decision and its test took three.
