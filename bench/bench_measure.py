@@ -218,20 +218,22 @@ def batch_markdown(b: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Only the one-batch measurement of `make bench`, on a fresh corpus file (no Prefect, about 20 s):
+    """Only the one-batch measurement of `make bench`, on fresh corpus files (no Prefect, about 30 s):
 
     .venv/bin/python -m bench.bench_measure [--articles 2000]
     """
     from bench.corpus import articles_dir, corpora_root, load_wire, write_corpus
     from bench.run_bench import batch_breakdown  # here: bench.run_bench imports this module
 
-    parser = argparse.ArgumentParser(description="prepare_batch on one file of wire articles: steps and cProfile")
+    parser = argparse.ArgumentParser(description="prepare_batch on a file of wire articles: steps and cProfile")
     parser.add_argument("--articles", type=int, default=2000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="newsetl-batch-") as tmp:
         corpus = Path(tmp) / "corpus"
-        write_corpus(corpus, args.articles, load_wire(corpora_root()), per_file=args.articles)
-        batch = batch_breakdown(articles_dir(corpus) / "part-00000.jsonl", Path(tmp) / "plain")
+        # Four files of that size: a warm-up, the timed steps, the whole batch and the profile each read their own.
+        write_corpus(corpus, 4 * args.articles, load_wire(corpora_root()), per_file=args.articles)
+        parts = sorted(articles_dir(corpus).glob("part-*.jsonl"))
+        batch = batch_breakdown(parts, Path(tmp) / "plain")
     print("\n".join(batch_markdown(batch)))
     return 0
 
