@@ -76,7 +76,8 @@ def our_signature_rate(texts: list[str]) -> dict[str, Any]:
 def batch_breakdown(parts: list[Path], dest: Path) -> dict[str, Any]:
     """The plain functions of one batch timed one by one on one file, then prepare_batch whole on another and
     under cProfile on a third: each file is met once, as in a run (the metadata of a body is cached for its
-    reprints, so a second pass over one file would be answered from that cache). The models load first."""
+    reprints, so a second pass over one file would be answered from that cache). The models and the
+    hashing tables are loaded first, on a fourth."""
     from tasks.article import build_article
     from tasks.batch import prepare_batch
     from tasks.config import load_config
@@ -91,9 +92,9 @@ def batch_breakdown(parts: list[Path], dest: Path) -> dict[str, Any]:
 
     config = load_config(sources=[str(parts[0])], dest=str(dest))
     params = DedupParams(**config.dedup.model_dump())
-    for item in list(read_all(files_of(3), config.max_item_bytes))[:50]:  # the language model and gazetteers
-        if not isinstance(item, Reject):
-            build_article(item, "bench-warm-up", False)
+    head = [i for i in list(read_all(files_of(3), config.max_item_bytes))[:50] if not isinstance(i, Reject)]
+    warm = [build_article(item, "bench-warm-up", False) for item in head]
+    signatures([r["text"] for r in warm if not isinstance(r, Reject)], params)  # and the hashing tables
     files = files_of(0)
     steps: dict[str, float] = {}
     started = time.perf_counter()
