@@ -31,7 +31,7 @@ from tasks.read import RawItem
 from tasks.staged_rows import concat_staged, staged_table
 
 CHUNK_ITEMS = 200  # items per hand-off: large enough to amortise pickling, small enough to balance the cores
-MIN_POOLED_ITEMS = 400  # below this a batch is built in its own process
+MIN_POOLED_ITEMS = 400  # below this a batch is built in its own process, unless a pool is up already
 _FORWARDED_ENV = ("NEWSETL_FAULT_AT",)  # read at call time by the build; workers keep the forkserver's env
 
 _lock = threading.Lock()
@@ -68,7 +68,8 @@ def build_staged(
         (list(items[i : i + CHUNK_ITEMS]), run_id, strict_encoding, ner_model, env, params)
         for i in range(0, len(items), CHUNK_ITEMS)
     ]
-    if size <= 1 or len(items) < MIN_POOLED_ITEMS or ner_model or multiprocessing.current_process().daemon:
+    worth_a_pool = len(items) >= MIN_POOLED_ITEMS or _pool_running(size)
+    if size <= 1 or not worth_a_pool or ner_model or multiprocessing.current_process().daemon:
         return _joined([_build_chunk(chunk) for chunk in chunks], params)
     try:
         return _joined(list(_shared_pool(size).map(_build_chunk, chunks)), params)
@@ -95,6 +96,13 @@ def worker_peak_rss_mb() -> list[float]:
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)
     return peaks
+
+
+def _pool_running(size: int) -> bool:
+    """A pool of this size is up: a small batch (a run's last, a JSONL file's remainder) goes to it as well, so
+    that this process never loads the extractors' models and tables (~130 MB, kept to the end of the run)."""
+    with _lock:
+        return _pool is not None and _pool_size == size and not getattr(_pool, "_broken", False)
 
 
 def _shared_pool(size: int) -> ProcessPoolExecutor:
