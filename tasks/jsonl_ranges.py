@@ -36,9 +36,13 @@ def split_jsonl(f: InputFile, batch_size: int, batch_bytes: int) -> list[InputFi
     if f.format != "jsonl" or f.compressed or f.remote is not None or f.byte_range is not None:
         return [f]
     target = max(MIN_RANGE_BYTES, min(batch_bytes, int(batch_size * _mean_line_bytes(f.path, False))))
-    if f.size <= target:
+    # Equal ranges, as many as the file holds targets (rounded), and never over batch_bytes: cut at the target
+    # itself, a file 1% over it left a remainder batch of ~20 articles (8 of the 100k bench's 58 batches).
+    parts = max(round(f.size / target), -(-f.size // batch_bytes))
+    if parts <= 1:
         return [f]
-    return [replace(f, byte_range=(start, min(f.size, start + target))) for start in range(0, f.size, target)]
+    step = -(-f.size // parts)
+    return [replace(f, byte_range=(start, min(f.size, start + step))) for start in range(0, f.size, step)]
 
 
 def read_range(path: str, start: int, end: int, max_line_bytes: int) -> Iterator[tuple[int, bytes | None]]:

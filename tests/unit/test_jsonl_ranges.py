@@ -61,6 +61,29 @@ def test_a_big_file_becomes_batches_of_about_batch_size_articles(tmp_path: Path)
     assert sum(len(list(read_items(f, 10_000_000))) for b in batches for f in b) == sum(1 for x in lines if x)
 
 
+def _uniform(path: Path, count: int) -> None:
+    line = json.dumps({"text": "grain " * 100}).encode()  # every line alike: the sampled mean is exact
+    path.write_bytes(b"".join(line[:-2] + f'{n:06d}"}}'.encode() + b"\n" for n in range(count)))
+
+
+def _lines_per_batch(path: Path, batch_size: int) -> list[int]:
+    batches = plan_batches(discover([str(path)]).files, batch_size=batch_size)
+    return [sum(len(list(read_items(f, 10_000_000))) for f in b) for b in batches]
+
+
+def test_a_file_a_little_over_the_batch_size_is_one_batch_not_a_batch_and_a_remainder(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    _uniform(path, 2030 * 4)
+    assert _lines_per_batch(path, 2000 * 4) == [2030 * 4]  # was [~8,000, ~120]: a task run for a remainder
+
+
+def test_a_big_file_is_cut_in_equal_ranges(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    _uniform(path, 5100 * 4)
+    sizes = _lines_per_batch(path, 2000 * 4)
+    assert len(sizes) == 3 and sum(sizes) == 5100 * 4 and max(sizes) - min(sizes) <= 2
+
+
 def test_an_oversized_line_is_rejected_without_stopping_the_range(tmp_path: Path) -> None:
     path = tmp_path / "odd.jsonl"
     first = b'{"text": "short one two three four five six seven eight"}\n'
