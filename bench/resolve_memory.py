@@ -7,7 +7,7 @@ every core), then runs `resolve_duplicates` on the staged batches while a thread
 every 10 ms. The staged batches are kept in WORK, so a second call resolves them again without restaging
 (what to do after changing tasks/resolve*.py). `--tracemalloc` adds the top allocation sites at the peak of
 Python allocations (slower; numpy buffers are traced, Arrow's are not). `--commit` also times and samples
-`commit_batch` of every batch.
+`commit_batches` of every batch.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def measure(work: Path, staged_rows: list[dict[str, Any]], trace: bool, commit: 
     import pyarrow as pa
 
     from tasks.batch import StagedBatch
-    from tasks.commit import commit_batch
+    from tasks.commit import commit_batches
     from tasks.minhash import DedupParams
     from tasks.resolve import resolve_duplicates
 
@@ -138,7 +138,7 @@ def measure(work: Path, staged_rows: list[dict[str, Any]], trace: bool, commit: 
         started = time.perf_counter()
         with RssSampler() as rss:
             for batch in staged:
-                commit_batch(batch, resolution.decisions_path, "bench-resolve", str(work / "dest"))
+                commit_batches([batch], resolution.decisions_path, "bench-resolve", str(work / "dest"))
         result["commit_seconds"] = round(time.perf_counter() - started, 2)
         result["commit_peak_rss_mb"] = round(rss.peak_mb)
         result["commit_peak_at"] = rss.peak_at

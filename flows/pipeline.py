@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from flows import progress
 from tasks.batch import StagedBatch
-from tasks.commit import commit_batch_task, commit_run_task, files_for_manifest
+from tasks.commit import commit_batches_task, commit_groups, commit_run_task, files_for_manifest
 from tasks.config import RunConfig
 from tasks.dedup_index import check_scheme
 from tasks.errors import INTERNAL_ERROR, check_internal_errors
@@ -95,7 +95,7 @@ def stage_resolve_commit(
         )
     with progress.stage("resolve-duplicates"):
         resolution = resolve_duplicates_task(staged, run_id, dest, params, fresh)
-    commits = [commit_batch_task.submit(b, resolution.decisions_path, run_id, dest) for b in staged]
+    commits = [commit_batches_task.submit(g, resolution.decisions_path, run_id, dest) for g in commit_groups(staged)]
     written = [w for ws in progress.collect("commit-batch", commits) for w in ws]
     summary = summarize(config, run_id, started_at, started, staged, resolution, written + resolution.files)
     summary["counts"] |= manifest_extra.get("counts", {})

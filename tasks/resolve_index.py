@@ -190,7 +190,7 @@ def _index_new_ids(
     scheme: str,
     files: list[WrittenFile],
 ) -> set[str]:
-    """Stage the list of `ids` already committed (commit_batch skips them) and index the others; the old ones."""
+    """Stage the list of `ids` already committed (commit_batches skips them) and index the others; the old ones."""
     old = _known(storage, index.of(name), column, ids)
     _write_ids(storage, repeated_ids_path(run_id, name), column, sorted(old))
     new = [i for i in ids if i not in old]

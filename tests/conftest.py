@@ -73,3 +73,10 @@ def moto_store(moto_s3: S3Endpoint, monkeypatch: pytest.MonkeyPatch) -> S3Endpoi
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     return moto_s3
+
+
+@pytest.fixture
+def per_batch_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit task per staged batch (tasks.commit groups ~10,000 items): with a small batch_size, an ingest in
+    this process leaves the many small files per partition that compaction exists to merge."""
+    monkeypatch.setattr("tasks.commit.COMMIT_ITEMS", 1)

@@ -118,6 +118,7 @@ def test_seaweedfs_run_killed_during_publish_recovers(
 
 
 @pytest.mark.parametrize("point", ["before-commit", "during-publish"])
+@pytest.mark.usefixtures("per_batch_commits")
 def test_compaction_killed_midway_leaves_the_same_rows_once_recovered(
     point: str, tmp_path: Path, prefect_harness: str
 ) -> None:

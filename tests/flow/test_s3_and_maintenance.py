@@ -66,6 +66,7 @@ def test_a_second_run_on_a_held_dest_fails_fast_and_writes_nothing(
     assert not (dest / "articles").exists() and not (dest / "_runs").exists()
 
 
+@pytest.mark.usefixtures("per_batch_commits")
 def test_compaction_merges_small_files_without_changing_content_and_is_idempotent(tmp_path: Path) -> None:
     dest = str(tmp_path / "data")
     ingest(load_config(dest=dest, batch_size=4))  # many small batches: many small files per partition

@@ -145,12 +145,12 @@ def test_a_repeated_identical_commit_is_the_same_commit(tmp_path: Path) -> None:
 def test_every_task_that_writes_to_the_destination_retries_transient_errors_only() -> None:
     from flows.reindex import rebuild_index_task
     from tasks.batch import prepare_archived_batch_task, prepare_batch_task
-    from tasks.commit import commit_batch_task, commit_run_task
+    from tasks.commit import commit_batches_task, commit_run_task
     from tasks.compact import merge_group_task
     from tasks.resolve import resolve_duplicates_task
     from tasks.retry import RETRIES, RETRY_DELAYS, retry_transient
 
-    tasks = [prepare_batch_task, prepare_archived_batch_task, resolve_duplicates_task, commit_batch_task]
+    tasks = [prepare_batch_task, prepare_archived_batch_task, resolve_duplicates_task, commit_batches_task]
     tasks += [commit_run_task, merge_group_task, rebuild_index_task]
     settings = [(t.name, t.retries, t.retry_delay_seconds, t.retry_condition_fn) for t in tasks]
     assert settings == [(t.name, RETRIES, RETRY_DELAYS, retry_transient) for t in tasks]
