@@ -79,6 +79,7 @@ def _rows(dest: Path, sql: str) -> list[tuple[Any, ...]]:
     return duckdb.sql(sql.replace("DEST", str(dest))).fetchall()
 
 
+@pytest.mark.usefixtures("per_batch_commits")  # a commit task per batch: several, to spread over the workers
 def test_dask_cluster_writes_what_the_thread_runner_writes(cluster: str, tmp_path: Path) -> None:
     from distributed import Client
 
