@@ -16,7 +16,7 @@ from tasks.minhash import DedupParams
 from tasks.shingle_store import ShingleStore
 
 METHODS = ("exact", "near")
-BOUND_PAIRS = 65536  # pairs bounded at once: two 128-byte bitmaps each
+BOUND_PAIRS = 16384  # pairs bounded at once: two 128-byte bitmaps each, ~12 MB of temporaries in all
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ def join(
     n: int,
     order: np.ndarray,
     rank: np.ndarray,
-    partners: tuple[np.ndarray, np.ndarray],
+    pairs: tuple[np.ndarray, np.ndarray],
     exact_pairs: dict[tuple[int, int], tuple[str, float]],
     exact_members: tuple[np.ndarray, np.ndarray],
     sets: ShingleStore,
@@ -96,9 +96,7 @@ def join(
     supersessions: list[Supersession] = []
     # Only the pairs that match can change a decision: they are found for the whole run at once, in bulk
     # (`_matching_pairs`), and the visit below walks those alone.
-    pair_node, pair_other, pair_method, pair_value = _matching_pairs(
-        nodes, n, rank, partners, exact_pairs, sets, params
-    )
+    pair_node, pair_other, pair_method, pair_value = _matching_pairs(nodes, rank, pairs, exact_pairs, sets, params)
     by_node = np.lexsort((rank[pair_other], pair_node))  # a node's matches in canonical order of the other
     pair_node, pair_other = pair_node[by_node], pair_other[by_node].tolist()
     pair_method, pair_value = pair_method[by_node].tolist(), pair_value[by_node].tolist()
@@ -147,26 +145,31 @@ def join(
     )
 
 
+def later_first(partners: tuple[np.ndarray, np.ndarray], rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair of `partners` (both ways) once, as (later node, earlier other) in canonical order, but for pairs
+    of two committed nodes (n and up), settled long ago."""
+    src, dst = partners
+    later = np.flatnonzero((rank[src] > rank[dst]) & ((src < n) | (dst < n)))
+    return src[later], dst[later]
+
+
 def _matching_pairs(
     nodes: Candidates,
-    n: int,
     rank: np.ndarray,
-    partners: tuple[np.ndarray, np.ndarray],
+    pairs: tuple[np.ndarray, np.ndarray],
     exact_pairs: dict[tuple[int, int], tuple[str, float]],
     sets: ShingleStore,
     params: DedupParams,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(node, earlier other, method index, similarity) of every candidate pair whose score passes, the node
-    being the later of the two in canonical order (the member that `tasks.dedup.verified_score` takes first).
+    """(node, earlier other, method index, similarity) of every candidate pair (`later_first`) whose score
+    passes, the node being the later of the two in canonical order (the member that
+    `tasks.dedup.verified_score` takes first).
 
     Why in bulk: a composed or wire corpus reuses passages, so an article's LSH candidates grow with the run
     (at 1M composed articles each Reuters story's retellings are candidates of each other); scored one pair at
     a time in the visit, the Python calls per pair made the step superlinear. Pairs are first bounded in bulk
     (`_score_bounds`), and only those that might pass are scored, with `verified_score` itself."""
-    src, dst = partners
-    pairs = np.flatnonzero((rank[src] > rank[dst]) & ((src < n) | (dst < n)))  # two committed: settled long ago
-    node, other = src[pairs], dst[pairs]
-    del pairs
+    node, other = pairs
     if params.window_days is not None:  # published too far apart (undated articles have no distance)
         far = np.abs(nodes.timestamp[node] - nodes.timestamp[other]) > params.window_days * 86400.0
         near = ~(far & ~(nodes.undated[node] | nodes.undated[other]))
