@@ -38,6 +38,7 @@ class StagedBatch:
     articles: int
     rejects: dict[str, int] = field(default_factory=dict)
     raw_path: str | None = None  # staged raw-archive rows; None when reprocessing from the archive
+    raw_bytes: int = 0  # of the items as read: what committing the batch holds, at most, of its raw archive
 
 
 def prepare_batch(
@@ -115,7 +116,8 @@ def stage_items(
     for reject in rejects:
         counts[reject.reason] = counts.get(reject.reason, 0) + 1
     reasons = dict(sorted(counts.items()))
-    return StagedBatch(index, articles_path, rejects_path, len(read), table.num_rows, reasons, raw_path)
+    raw_bytes = sum(len(item.raw) for item in read)
+    return StagedBatch(index, articles_path, rejects_path, len(read), table.num_rows, reasons, raw_path, raw_bytes)
 
 
 def rejects_table(rejects: list[Reject], run_id: str) -> pa.Table:

@@ -31,19 +31,26 @@ STAGED_COLUMNS = [n for n in ARTICLES.names if n != "cluster_id"] + ["published_
 # wrote files of ~70 rows each (1,450 article files at 100k): a task per five batches writes a fifth as many, at a
 # fraction of the per-file cost, for ~50 MB of staged columns held per task.
 COMMIT_ITEMS = 10_000
+# And at most this many bytes of raw input a task (a batch's own cap, tasks.discover.plan_batches): batches of
+# HTML pages or WARC records, a batch's bytes each, are still committed one a task.
+COMMIT_RAW_BYTES = 64_000_000
 
 
-def commit_groups(staged: list[StagedBatch], items: int | None = None) -> list[list[StagedBatch]]:
-    """Consecutive batches of about `items` (default COMMIT_ITEMS) staged items in all: a commit task's unit."""
+def commit_groups(
+    staged: list[StagedBatch], items: int | None = None, raw_bytes: int = COMMIT_RAW_BYTES
+) -> list[list[StagedBatch]]:
+    """Consecutive batches of at most `items` (default COMMIT_ITEMS) staged items and `raw_bytes` of raw input
+    in all (a batch over either alone is a group of its own): a commit task's unit."""
     items = COMMIT_ITEMS if items is None else items
     groups: list[list[StagedBatch]] = []
-    count = 0
+    count = size = 0
     for batch in staged:
-        if not groups or count + batch.items > items:
+        if not groups or count + batch.items > items or size + batch.raw_bytes > raw_bytes:
             groups.append([])
-            count = 0
+            count = size = 0
         groups[-1].append(batch)
         count += batch.items
+        size += batch.raw_bytes
     return groups
 
 

@@ -4,6 +4,7 @@ fewer files, and the groups cover every batch once, in order."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -29,6 +30,14 @@ def test_groups_are_consecutive_batches_of_about_the_item_budget() -> None:
     assert [[b.index for b in g] for g in groups] == [[0, 1], [2, 3], [4, 5], [6]]
     assert [[b.index for b in g] for g in commit_groups(staged, items=1)] == [[n] for n in range(7)]
     assert commit_groups([], items=10_000) == []
+
+
+def test_groups_hold_at_most_a_batch_budget_of_raw_bytes() -> None:
+    # Batches of HTML pages are ~64 MB of raw input each: five in one task would hold five times that.
+    pages = [replace(_staged(n), items=300, raw_bytes=40_000_000) for n in range(3)]
+    assert [[b.index for b in g] for g in commit_groups(pages, items=10_000, raw_bytes=64_000_000)] == [[0], [1], [2]]
+    small = [replace(_staged(n), items=300, raw_bytes=1_000_000) for n in range(3)]
+    assert [[b.index for b in g] for g in commit_groups(small, items=10_000, raw_bytes=64_000_000)] == [[0, 1, 2]]
 
 
 def _write_inputs(folder: Path) -> list[Path]:
