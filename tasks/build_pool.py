@@ -12,6 +12,7 @@ process (Dask's workers: their tasks already run in processes of their own, and 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -129,10 +130,13 @@ def _reset() -> None:
 
 
 def _warm() -> None:
-    """Load the language model and gazetteers once per worker, not in its first chunk."""
+    """Load the language model and gazetteers once per worker, not in its first chunk; then freeze what is loaded
+    out of the garbage collector's sight. Those ~200,000 objects live as long as the worker, and every full
+    collection walked them again: time in the collector 6.0% -> 2.2% of building 1,800 articles in one process."""
     from tasks.metadata import detect_language
 
     detect_language("A warm-up sentence, long enough for the language model to read it as English text.")
+    gc.freeze()
 
 
 def _build_chunk(args: tuple[list[RawItem], str, bool, str | None, dict[str, str], DedupParams]) -> Built:

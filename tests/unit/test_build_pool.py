@@ -3,6 +3,7 @@ Arrow table with signatures."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -86,6 +87,13 @@ def test_small_batches_go_to_a_pool_that_is_up() -> None:
     assert small.table.equals(_build(_items(10), processes=1).table)
     _build(_items(10), processes=3)  # another size: no pool of that size is up, so built here
     assert build_pool._pool is pool and pool._queue_count == submitted + 1  # type: ignore[attr-defined]
+
+
+def test_workers_freeze_their_loaded_models_out_of_the_garbage_collector() -> None:
+    _build(_items(MIN_POOLED_ITEMS), processes=2)
+    pool = build_pool._pool
+    assert pool is not None
+    assert pool.submit(gc.get_freeze_count).result() > 10_000  # the models and tables, frozen after the warm-up
 
 
 def test_a_killed_worker_is_a_transient_error_and_the_retry_gets_a_new_pool() -> None:
