@@ -19,12 +19,12 @@ def rss_mb():
     return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024
 if sys.argv[1] == "bound":
     assert bound_heap()
-big = np.ones(16 << 20, dtype=np.uint8)
-del big  # a large temporary freed: unbounded, glibc now serves blocks up to 16 MB from its heap
+big = np.ones(24 << 20, dtype=np.uint8)
+del big  # a large temporary freed: unbounded, glibc now serves blocks up to 24 MB from its heap
 before = rss_mb()
 arrays, kept = [], []
-for _ in range(100):
-    arrays.append(np.ones(2 << 20, dtype=np.uint8))  # 200 MB of 2 MB arrays
+for _ in range(25):
+    arrays.append(np.ones(8 << 20, dtype=np.uint8))  # 200 MB of 8 MB arrays (over the bound's 4 MB)
     kept.append(bytearray(64 << 10))  # with small long-lived blocks between them, as in a real step
 arrays.clear()
 print(rss_mb() - before)
