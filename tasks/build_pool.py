@@ -8,6 +8,7 @@ extractors once per worker, and returns results in input order, so the output is
 Stays in the task's own process when that is cheaper or not allowed: one process asked for, a small batch
 (the hand-off costs more than it saves), a spaCy model (each worker would load its own copy), or a daemonic
 process (Dask's workers: their tasks already run in processes of their own, and may not have children).
+Once the batches are built, the run-level dedup step sends its shingling to the same workers (`running_pool`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -34,6 +36,9 @@ from tasks.staged_rows import concat_staged, staged_table
 CHUNK_ITEMS = 200  # items per hand-off: large enough to amortise pickling, small enough to balance the cores
 MIN_POOLED_ITEMS = 400  # below this a batch is built in its own process, unless a pool is up already
 _FORWARDED_ENV = ("NEWSETL_FAULT_AT",)  # read at call time by the build; workers keep the forkserver's env
+
+_Job = TypeVar("_Job")
+_Result = TypeVar("_Result")
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -104,6 +109,31 @@ def _pool_running(size: int) -> bool:
     that this process never loads the extractors' models and tables (~130 MB, kept to the end of the run)."""
     with _lock:
         return _pool is not None and _pool_size == size and not getattr(_pool, "_broken", False)
+
+
+def running_pool() -> ProcessPoolExecutor | None:
+    """The pool when one is up (the batches of this run started it), for CPU-bound work after them: the run-level
+    dedup step would otherwise run on one core while the workers idle."""
+    with _lock:
+        return _pool if _pool is not None and not getattr(_pool, "_broken", False) else None
+
+
+def ordered_map(
+    pool: ProcessPoolExecutor, fn: Callable[[_Job], _Result], jobs: Iterable[_Job], ahead: int
+) -> Iterator[_Result]:
+    """`map(fn, jobs)` on the pool's workers, results in order, with at most `ahead` jobs sent and not yet taken
+    (Executor.map sends every job at once and keeps every result until it is taken)."""
+    pending: deque[Any] = deque()
+    try:
+        for job in jobs:
+            pending.append(pool.submit(fn, job))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        _reset()
+        raise TransientError(f"a worker process of the build pool died: {exc}") from exc
 
 
 def _shared_pool(size: int) -> ProcessPoolExecutor:

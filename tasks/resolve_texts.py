@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import pairwise
 
 import numpy as np
 import pyarrow as pa
 
 from tasks.band_file import BandKeys
 from tasks.batch import StagedBatch
+from tasks.build_pool import ordered_map, running_pool
 from tasks.dedup import band_keys
 from tasks.memory import release_memory
-from tasks.minhash import DedupParams
+from tasks.minhash import DedupParams, shingle_sets
 from tasks.shingle_store import LazySequence
-from tasks.storage import Storage
+from tasks.storage import LocalStorage, Storage
 
 KEY_COLUMNS = [
     "source_uri",
@@ -75,7 +78,8 @@ def _squash(name: str) -> str:
 
 
 class LazyTexts(LazySequence):
-    """Texts of the kept staged articles, read a batch file at a time (the last one read is kept)."""
+    """Texts of the kept staged articles, read a batch file at a time (the last one read is kept). Shingled on
+    the build pool's workers when it is up (`shingled`): the step's costliest part, on every core."""
 
     def __init__(self, storage: Storage, staged: list[StagedBatch], keys: pa.Table, keep: np.ndarray) -> None:
         self._storage, self._staged = storage, staged
@@ -102,6 +106,38 @@ class LazyTexts(LazySequence):
 
     def release(self) -> None:
         self._texts, self._batch = [], -1
+
+    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+        """A job per batch file: a worker reads the file's texts and returns the sets of the rows asked for.
+        Local DEST only: the workers keep the environment the pool started with, while S3 credentials and
+        endpoints come from the caller's (AWS_* variables, profiles), which may have changed since."""
+        pool = running_pool() if isinstance(self._storage, LocalStorage) else None
+        if pool is None or not indices:
+            return super().shingled(indices, shingle_size)
+        order = self.access_order(indices)
+        rows = self._positions[np.asarray(order, dtype=np.int64)]
+        batches = np.searchsorted(self._offsets, rows, side="right") - 1
+        bounds = list(pairwise([0, *(np.flatnonzero(np.diff(batches)) + 1).tolist(), len(order)]))  # sorted
+        jobs = [
+            (
+                self._storage.uri,
+                self._staged[batch].articles_path,
+                (rows[lo:hi] - self._offsets[batch]).tolist(),
+                shingle_size,
+            )
+            for lo, hi in bounds
+            for batch in [int(batches[lo])]
+        ]
+        chunks = [order[lo:hi] for lo, hi in bounds]
+        return zip(chunks, ordered_map(pool, _shingle_rows, jobs, ahead=4), strict=True)
+
+
+def _shingle_rows(job: tuple[str, str, list[int], int]) -> list[np.ndarray]:
+    """On a pool worker: the shingle sets of these rows of one staged articles file (`root`: a local DEST's
+    absolute path, as the workers' working directory may differ)."""
+    root, path, rows, shingle_size = job
+    texts = Storage.open(root).read_parquet(path, ["text"]).column("text")
+    return shingle_sets(texts.take(pa.array(rows, pa.int64())).to_pylist(), shingle_size)
 
 
 def _batch_rows(keys: pa.Table, staged: list[StagedBatch]) -> list[int]:

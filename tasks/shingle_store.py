@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import overload
 
 import numpy as np
@@ -41,6 +41,11 @@ class LazySequence(Sequence[str]):
     def release(self) -> None:
         pass
 
+    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+        """(indices, their shingle sets) a chunk at a time, in `access_order`; subclasses may compute the sets
+        elsewhere (`tasks.resolve_texts.LazyTexts`: on the build pool's idle workers)."""
+        return _shingled_here(self, self.access_order(indices), shingle_size)
+
     @overload
     def __getitem__(self, index: int) -> str: ...
     @overload
@@ -65,10 +70,11 @@ class ShingleStore:
 
     def add_texts(self, texts: Sequence[str], indices: list[int], first_node: int, shingle_size: int) -> None:
         """Shingle `texts[i]` for each i of `indices` into node `first_node + i`, a chunk at a time."""
-        order = texts.access_order(indices) if isinstance(texts, LazySequence) else indices
-        for lo in range(0, len(order), CHUNK_TEXTS):
-            chunk = order[lo : lo + CHUNK_TEXTS]
-            sets = shingle_sets([texts[i] for i in chunk], shingle_size)
+        if isinstance(texts, LazySequence):
+            chunks = texts.shingled(indices, shingle_size)
+        else:
+            chunks = _shingled_here(texts, indices, shingle_size)
+        for chunk, sets in chunks:
             self.add_sets(np.asarray(chunk, dtype=np.int64) + first_node, sets)
         if isinstance(texts, LazySequence):
             texts.release()
@@ -126,6 +132,14 @@ class ShingleStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _shingled_here(
+    texts: Sequence[str], order: list[int], shingle_size: int
+) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+    for lo in range(0, len(order), CHUNK_TEXTS):
+        chunk = order[lo : lo + CHUNK_TEXTS]
+        yield chunk, shingle_sets([texts[i] for i in chunk], shingle_size)
 
 
 def _bitmaps(data: np.ndarray, lengths: np.ndarray) -> np.ndarray:

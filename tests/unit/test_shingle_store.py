@@ -165,3 +165,39 @@ def test_bitmaps_mark_the_top_bits_of_each_shingle() -> None:
     for row, values in zip(bitmaps, expected, strict=True):
         bits = np.unpackbits(row.view(np.uint8), bitorder="little")
         assert set(np.flatnonzero(bits).tolist()) == set((values >> np.uint64(54)).astype(int).tolist())
+
+
+def test_lazy_texts_are_shingled_on_the_build_pool_when_it_is_up(tmp_path: Path) -> None:
+    """The run-level step shingles its paired texts on the build pool's workers, idle after the batches: the
+    same set for each node as in-process, wherever the rows fall in the staged files."""
+    from tasks import build_pool
+    from tasks.resolve_texts import LazyTexts
+
+    storage = Storage.open(str(tmp_path))
+    texts = [f"{text} Reported from desk {i} of the wire." for i, text in enumerate(TEXTS * 4)]  # 16 rows
+    staged = []
+    for index, lo in enumerate(range(0, len(texts), 6)):  # files of 6, 6 and 4 rows
+        part = texts[lo : lo + 6]
+        storage.write_parquet(f"articles-{index}.parquet", pa.table({"text": part}))
+        staged.append(StagedBatch(index, f"articles-{index}.parquet", "", len(part), len(part)))
+    keys = pa.table({"n": list(range(len(texts)))})
+    keep = np.ones(len(texts), dtype=bool)
+    keep[[2, 9]] = False  # candidates are the kept rows: candidate i is not row i past a dropped row
+    kept_texts = [t for t, k in zip(texts, keep, strict=True) if k]
+    wanted = [13, 0, 4, 5, 6, 11]  # rows of all three files, unordered
+
+    def sets_of(lazy: LazyTexts) -> dict[int, list[int]]:
+        return {i: s.tolist() for chunk, sets in lazy.shingled(wanted, 3) for i, s in zip(chunk, sets, strict=True)}
+
+    build_pool._reset()
+    here = sets_of(LazyTexts(storage, staged, keys, keep))  # no pool up: in this process
+    assert here == {i: shingle_sets([kept_texts[i]], 3)[0].tolist() for i in wanted}
+    build_pool.build_staged([], "run-1", False, None, 2, DedupParams())  # no items: starts no pool
+    assert build_pool.running_pool() is None
+    pool = build_pool._shared_pool(2)
+    submitted = pool._queue_count  # type: ignore[attr-defined]  # CPython's count of work items submitted
+    assert sets_of(LazyTexts(storage, staged, keys, keep)) == here
+    assert pool._queue_count == submitted + 3  # type: ignore[attr-defined]  # a job per staged file
+    with ShingleStore(len(kept_texts)) as store:
+        store.add_texts(LazyTexts(storage, staged, keys, keep), wanted, 0, 3)
+        assert all(np.array_equal(store[i], np.array(here[i], dtype=np.uint64)) for i in wanted)
