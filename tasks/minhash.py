@@ -155,15 +155,22 @@ def _word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     count = len(code_points)
     is_word = np.zeros(count + 2, dtype=bool)  # one False either side, so every word has a start and an end
     # Astral code points clamp to U+FFFF, a non-character, so they split words like punctuation.
-    is_word[1:-1] = _IS_WORD[np.minimum(code_points, 0xFFFF)]
+    np.take(_IS_WORD, np.minimum(code_points, 0xFFFF), out=is_word[1:-1])
     edges = np.flatnonzero(is_word[1:] != is_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
+    # In place and with `take`: no temporaries the size of the text beyond `terms` and `prefix`.
+    terms = code_points.astype(np.uint64)
+    terms *= _powers(_WORD_BASE, count)
     prefix = np.zeros(count + 1, dtype=np.uint64)
-    np.cumsum(np.multiply(code_points, _powers(_WORD_BASE, count), dtype=np.uint64), out=prefix[1:])
-    hashes = fmix64((prefix[ends] - prefix[starts]) * _powers(_WORD_BASE_INVERSE, count + 1)[starts])
-    text_starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
-    owner = np.searchsorted(text_starts, starts, side="right") - 1
-    return hashes, np.bincount(owner, minlength=len(texts)).astype(np.int64)
+    np.cumsum(terms, out=prefix[1:])
+    del terms
+    hashes = prefix.take(ends)
+    hashes -= prefix.take(starts)
+    hashes *= _powers(_WORD_BASE_INVERSE, count + 1).take(starts)
+    # Words per text: where each text's first word falls among the starts (a search per text, not per word).
+    sizes = np.array([len(text) + 1 for text in lowered], dtype=np.int64)
+    firsts = np.searchsorted(starts, np.cumsum(sizes) - sizes)
+    return fmix64(hashes), np.diff(firsts, append=len(starts)).astype(np.int64)
 
 
 def _shingle_hashes(texts: Sequence[str], size: int) -> tuple[np.ndarray, np.ndarray]:
