@@ -106,7 +106,8 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "Each size runs in a fresh process (bench/run_child.py), as `newsetl run` would: its RSS is that "
         "process's alone (Prefect's server and the build workers are processes of their own; the workers' "
-        "peaks are listed below).",
+        "peaks are listed below). datasketch sig/s: the mean of two measurements on the same sample, before and "
+        "after the run (in brackets).",
         "",
         "| articles | input MB | seconds | articles/s | MB/s | RSS before / peak MB | datasketch sig/s "
         "| datasketch+LSH/s | our sig/s | **ours e2e / datasketch sig** | our sig / datasketch sig |",
@@ -117,7 +118,7 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(
             f"| {run['articles']:,} | {run['input_bytes'] / 1e6:.1f} | {i['seconds']} | {i['articles_per_second']} "
             f"| {i['input_mb_per_second']} | {i['rss_before_mb']} / {i['peak_rss_mb']} "
-            f"| {d.get('signatures_per_second', 'skipped')} "
+            f"| {_with_drift(d)} "
             f"| {d.get('with_lsh_per_second', 'skipped')} | {o['signatures_per_second']} "
             f"| **{q['ours_end_to_end_over_datasketch_signatures']}** "
             f"| {q['ours_signatures_over_datasketch_signatures']} |"
@@ -178,6 +179,15 @@ def markdown(r: dict[str, Any]) -> str:
         )
     lines += batch_markdown(r["batch"])
     return "\n".join(lines)
+
+
+def _with_drift(d: dict[str, Any]) -> str:
+    if "signatures_per_second" not in d:
+        return "skipped"
+    if "before" not in d:  # a report written before the baseline was measured twice
+        return str(d["signatures_per_second"])
+    before, after = d["before"]["signatures_per_second"], d["after"]["signatures_per_second"]
+    return f"{d['signatures_per_second']} ({before} / {after})"
 
 
 def datatrove_markdown(r: dict[str, Any]) -> list[str]:

@@ -4,8 +4,9 @@
 
 For each size: a Reuters-composed corpus (bench/corpus.py), then `ingest` of it in a fresh process
 (bench/run_child.py: Prefect's start-up measured apart with a one-article warm-up run first; the peak RSS is
-that process's, without this harness's data), then on a sample of the same texts the baseline, datasketch
-MinHash (+ MinHashLSH inserts) on one core, and our own `tasks.minhash.signatures`.
+that process's, without this harness's data); on a sample of the same texts, before and after the run (the
+mean is reported), the baseline, datasketch MinHash (+ MinHashLSH inserts) on one core; and our own
+`tasks.minhash.signatures`.
 Ratios against the baseline are what to compare across runs: this shared machine is noisy.
 A cProfile of `prepare_batch` on one 2,000-article file shows where a batch's time goes.
 """
@@ -60,6 +61,15 @@ def datasketch_rates(texts: list[str], num_perm: int, size: int) -> dict[str, An
         "signatures_per_second": round(len(texts) / signed, 1),
         "with_lsh_per_second": round(len(texts) / indexed, 1),
     }
+
+
+def _averaged(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The baseline's rates as the mean of the two measurements, with both kept (`before` / `after` the run)."""
+    if "skipped" in before or "skipped" in after:
+        return before if "skipped" in before else after
+    rates = ("signatures_per_second", "with_lsh_per_second")
+    mean = {key: round((before[key] + after[key]) / 2, 1) for key in rates}
+    return after | mean | {"before": {k: before[k] for k in rates}, "after": {k: after[k] for k in rates}}
 
 
 def our_signature_rate(texts: list[str]) -> dict[str, Any]:
@@ -144,6 +154,10 @@ def run_size(count: int, work: Path, wire: Any, baseline_sample: int, one_proces
         "labels": {k: labels.count(k) for k in KINDS},
     }
     # The runs are measured in a fresh process (bench/run_child.py), as `newsetl run` would run them.
+    # The baseline is measured on either side of the run and averaged: this shared machine's speed drifts over
+    # minutes (datasketch's rate moved 690 -> 850 signatures/s between runs of one session), and the run is long.
+    sample = read_texts(corpus, min(count, baseline_sample))
+    before = datasketch_rates(sample, 128, 3)
     child_work = work / f"run-{count}"
     child_work.mkdir()
     measured = child_work / "result.json"
@@ -167,8 +181,7 @@ def run_size(count: int, work: Path, wire: Any, baseline_sample: int, one_proces
     one_seconds = child.get("ingest_one_process_seconds")
     if one_seconds:
         result["ingest_one_process"] = {"seconds": one_seconds, "articles_per_second": round(count / one_seconds, 1)}
-    sample = read_texts(corpus, min(count, baseline_sample))
-    result["datasketch"] = datasketch_rates(sample, 128, 3)
+    result["datasketch"] = _averaged(before, datasketch_rates(sample, 128, 3))
     result["ours_signatures"] = our_signature_rate(sample)
     e2e = result["ingest"]["articles_per_second"]
     baseline = result["datasketch"].get("signatures_per_second")
