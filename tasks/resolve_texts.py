@@ -14,8 +14,8 @@ from tasks.batch import StagedBatch
 from tasks.build_pool import ordered_map, running_pool
 from tasks.dedup import band_keys
 from tasks.memory import release_memory
-from tasks.minhash import DedupParams, shingle_sets
-from tasks.shingle_store import LazySequence
+from tasks.minhash import DedupParams
+from tasks.shingle_store import LazySequence, PackedSets, packed_shingle_sets
 from tasks.storage import LocalStorage, Storage
 
 KEY_COLUMNS = [
@@ -107,8 +107,9 @@ class LazyTexts(LazySequence):
     def release(self) -> None:
         self._texts, self._batch = [], -1
 
-    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], list[np.ndarray]]]:
-        """A job per batch file: a worker reads the file's texts and returns the sets of the rows asked for.
+    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], PackedSets]]:
+        """A job per batch file: a worker reads the file's texts and returns the sets of the rows asked for, packed
+        with their bitmaps (at 1M articles those took 17 of the step's 112 s in this process).
         Local DEST only: the workers keep the environment the pool started with, while S3 credentials and
         endpoints come from the caller's (AWS_* variables, profiles), which may have changed since."""
         pool = running_pool() if isinstance(self._storage, LocalStorage) else None
@@ -132,12 +133,12 @@ class LazyTexts(LazySequence):
         return zip(chunks, ordered_map(pool, _shingle_rows, jobs, ahead=4), strict=True)
 
 
-def _shingle_rows(job: tuple[str, str, list[int], int]) -> list[np.ndarray]:
+def _shingle_rows(job: tuple[str, str, list[int], int]) -> PackedSets:
     """On a pool worker: the shingle sets of these rows of one staged articles file (`root`: a local DEST's
     absolute path, as the workers' working directory may differ)."""
     root, path, rows, shingle_size = job
     texts = Storage.open(root).read_parquet(path, ["text"]).column("text")
-    return shingle_sets(texts.take(pa.array(rows, pa.int64())).to_pylist(), shingle_size)
+    return packed_shingle_sets(texts.take(pa.array(rows, pa.int64())).to_pylist(), shingle_size)
 
 
 def _batch_rows(keys: pa.Table, staged: list[StagedBatch]) -> list[int]:

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
@@ -26,6 +27,26 @@ CACHED_SETS = 4096  # recently read sets kept (~20 MB): a centre is compared wit
 # sets well enough to rule out ~95% of the candidate pairs that do not match (tasks.clustering_join).
 BITMAP_BITS = 1024
 _BITMAP_SHIFT = np.uint64(64 - (BITMAP_BITS.bit_length() - 1))  # the top bits that name a bit
+
+
+@dataclass(frozen=True)
+class PackedSets:
+    """Shingle sets of consecutive texts as the store takes them: made where the texts are shingled (a build
+    worker, `tasks.resolve_texts`), so the process that verifies pairs only writes them."""
+
+    data: np.ndarray  # uint64, the sorted unique sets one after another
+    lengths: np.ndarray  # int64, the size of each set
+    bitmaps: np.ndarray  # (sets, BITMAP_BITS / 64) uint64: see ShingleStore.bitmaps
+
+    @staticmethod
+    def of(sets: list[np.ndarray]) -> PackedSets:
+        lengths = np.array([len(s) for s in sets], dtype=np.int64)
+        data = np.concatenate(sets).astype(np.uint64, copy=False) if sets else np.zeros(0, dtype=np.uint64)
+        return PackedSets(data, lengths, _bitmaps(data, lengths))
+
+
+def packed_shingle_sets(texts: Sequence[str], shingle_size: int) -> PackedSets:
+    return PackedSets.of(shingle_sets(texts, shingle_size))
 
 
 class LazySequence(Sequence[str]):
@@ -41,7 +62,7 @@ class LazySequence(Sequence[str]):
     def release(self) -> None:
         pass
 
-    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+    def shingled(self, indices: list[int], shingle_size: int) -> Iterator[tuple[list[int], PackedSets]]:
         """(indices, their shingle sets) a chunk at a time, in `access_order`; subclasses may compute the sets
         elsewhere (`tasks.resolve_texts.LazyTexts`: on the build pool's idle workers)."""
         return _shingled_here(self, self.access_order(indices), shingle_size)
@@ -74,20 +95,22 @@ class ShingleStore:
             chunks = texts.shingled(indices, shingle_size)
         else:
             chunks = _shingled_here(texts, indices, shingle_size)
-        for chunk, sets in chunks:
-            self.add_sets(np.asarray(chunk, dtype=np.int64) + first_node, sets)
+        for chunk, packed in chunks:
+            self.add_packed(np.asarray(chunk, dtype=np.int64) + first_node, packed)
         if isinstance(texts, LazySequence):
             texts.release()
 
     def add_sets(self, nodes: np.ndarray, sets: list[np.ndarray]) -> None:
         """Store sorted unique uint64 `sets` as these nodes' (add_texts shingles them first)."""
-        lengths = np.array([len(s) for s in sets], dtype=np.int64)
+        self.add_packed(nodes, PackedSets.of(sets))
+
+    def add_packed(self, nodes: np.ndarray, packed: PackedSets) -> None:
+        lengths = packed.lengths
         self._starts[nodes] = self._written + np.cumsum(lengths) - lengths
         self._lengths[nodes] = lengths
-        if len(sets):
-            data = np.concatenate(sets).astype(np.uint64, copy=False)
-            self._file.write(data.tobytes())
-            self._bitmaps[nodes] = _bitmaps(data, lengths)
+        if len(lengths):
+            self._file.write(np.ascontiguousarray(packed.data).data)  # the buffer itself: no copy as bytes
+            self._bitmaps[nodes] = packed.bitmaps
         self._written += int(lengths.sum())
         self._file.flush()  # read back with pread from here on
 
@@ -134,12 +157,10 @@ class ShingleStore:
         self.close()
 
 
-def _shingled_here(
-    texts: Sequence[str], order: list[int], shingle_size: int
-) -> Iterator[tuple[list[int], list[np.ndarray]]]:
+def _shingled_here(texts: Sequence[str], order: list[int], shingle_size: int) -> Iterator[tuple[list[int], PackedSets]]:
     for lo in range(0, len(order), CHUNK_TEXTS):
         chunk = order[lo : lo + CHUNK_TEXTS]
-        yield chunk, shingle_sets([texts[i] for i in chunk], shingle_size)
+        yield chunk, packed_shingle_sets([texts[i] for i in chunk], shingle_size)
 
 
 def _bitmaps(data: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from tasks.dedup import band_keys, candidate_pairs
 from tasks.minhash import DedupParams, shingle_sets, signatures
 from tasks.resolve_index import band_parts
 from tasks.resolve_texts import KEY_COLUMNS, read_keys
-from tasks.shingle_store import LazySequence, ShingleStore
+from tasks.shingle_store import LazySequence, PackedSets, ShingleStore
 from tasks.storage import Storage
 
 TEXTS = [
@@ -187,7 +187,12 @@ def test_lazy_texts_are_shingled_on_the_build_pool_when_it_is_up(tmp_path: Path)
     wanted = [13, 0, 4, 5, 6, 11]  # rows of all three files, unordered
 
     def sets_of(lazy: LazyTexts) -> dict[int, list[int]]:
-        return {i: s.tolist() for chunk, sets in lazy.shingled(wanted, 3) for i, s in zip(chunk, sets, strict=True)}
+        found = {}
+        for chunk, packed in lazy.shingled(wanted, 3):
+            sets = np.split(packed.data, np.cumsum(packed.lengths)[:-1])
+            assert np.array_equal(packed.bitmaps, PackedSets.of(sets).bitmaps)
+            found |= {i: s.tolist() for i, s in zip(chunk, sets, strict=True)}
+        return found
 
     build_pool._reset()
     here = sets_of(LazyTexts(storage, staged, keys, keep))  # no pool up: in this process
