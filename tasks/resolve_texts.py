@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from itertools import pairwise
 
@@ -16,6 +15,7 @@ from tasks.dedup import band_keys
 from tasks.memory import release_memory
 from tasks.minhash import DedupParams
 from tasks.shingle_store import LazySequence, PackedSets, packed_shingle_sets
+from tasks.staged_rows import is_agency_own
 from tasks.storage import LocalStorage, Storage
 
 KEY_COLUMNS = [
@@ -24,17 +24,14 @@ KEY_COLUMNS = [
     "content_hash",
     "published_at",
     "published_date",
-    "publisher",
-    "agency",
+    "agency_own",
     "word_count",
     "signature",
 ]
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) -> tuple[pa.Table, BandKeys]:
-    """The key columns of every staged article of the run, in batch order (`publisher` and `agency` replaced by
-    `agency_own`), and their (N, bands) uint64 LSH band
+    """The key columns of every staged article of the run, in batch order, and their (N, bands) uint64 LSH band
     keys: all the run needs of the signatures, computed a batch at a time, so it never holds them whole; the
     band keys go to a temporary file (tasks.band_file), read back a band at a time."""
     bands = BandKeys.create(sum(b.articles for b in staged), params.bands)
@@ -48,12 +45,10 @@ def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) 
         if table.num_rows:
             sigs = np.asarray(table.column("signature").combine_chunks().flatten()).reshape(-1, params.num_perm)
             bands.write(row, band_keys(sigs, params))
-        # Whether each is its agency's own copy, once: the publisher and agency strings are not kept.
-        own = pa.array(agency_own(table), pa.bool_())
-        tables.append(table.drop_columns(["signature", "publisher", "agency"]).append_column("agency_own", own))
+        tables.append(table.drop_columns(["signature"]))
         row += table.num_rows
     if not tables:
-        empty = {c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1] if c not in ("publisher", "agency")}
+        empty = {c: pa.array([], pa.string()) for c in KEY_COLUMNS[:-1] if c != "agency_own"}
         return pa.table(empty | {"agency_own": pa.array([], pa.bool_())}), bands
     # One contiguous copy, then the 500 per-batch tables (at 1M articles) and what reading them left behind are
     # returned: ~80 MB less held through the clustering, where the step peaks.
@@ -64,17 +59,13 @@ def read_keys(storage: Storage, staged: list[StagedBatch], params: DedupParams) 
 
 
 def agency_own(keys: pa.Table) -> list[bool]:
-    """Whether each article's publisher is the agency named in its own dateline or credit line."""
+    """`is_agency_own` of each row's publisher and agency (committed articles; staged ones carry the column)."""
     own: list[bool] = []
     for start in range(0, keys.num_rows, 65536):  # a slice at a time: two Python strings per row are ~150 bytes
         part = keys.slice(start, 65536)
         publishers, agencies = part.column("publisher").to_pylist(), part.column("agency").to_pylist()
-        own += [bool(p and a and _squash(p) == _squash(a)) for p, a in zip(publishers, agencies, strict=True)]
+        own += [is_agency_own(p, a) for p, a in zip(publishers, agencies, strict=True)]
     return own
-
-
-def _squash(name: str) -> str:
-    return _NOT_WORD.sub("", name.casefold())
 
 
 class LazyTexts(LazySequence):

@@ -108,6 +108,7 @@ def test_read_keys_gives_the_band_keys_of_every_staged_signature(tmp_path: Path)
     for index, lo in enumerate(range(0, len(texts), 5)):
         rows = len(texts[lo : lo + 5])
         columns = {c: pa.array([f"{c}-{lo + i}" for i in range(rows)]) for c in KEY_COLUMNS[:-1]}
+        columns["agency_own"] = pa.array([(lo + i) % 3 == 0 for i in range(rows)])
         columns["word_count"] = pa.array([len(t.split()) for t in texts[lo : lo + 5]], pa.int32())
         flat = pa.array(sigs[lo : lo + 5].reshape(-1), pa.uint32())
         columns["signature"] = pa.FixedSizeListArray.from_arrays(flat, params.num_perm)
@@ -115,8 +116,7 @@ def test_read_keys_gives_the_band_keys_of_every_staged_signature(tmp_path: Path)
         staged.append(StagedBatch(index, f"staged-{index}.parquet", "", rows, rows))
     keys, bands = read_keys(storage, staged, params)
     assert "signature" not in keys.column_names
-    # publisher and agency are read once, for agency_own ("publisher-i" is not "agency-i"), and not kept
-    assert "publisher" not in keys.column_names and not any(keys.column("agency_own").to_pylist())
+    assert keys.column("agency_own").to_pylist() == [i % 3 == 0 for i in range(len(texts))]
     assert keys.column("article_id").to_pylist() == [f"article_id-{i}" for i in range(len(texts))]
     assert np.array_equal(bands.materialize(), band_keys(sigs, params))
     assert np.array_equal(bands.select(slice(3, 9)).materialize(), band_keys(sigs, params)[3:9])
@@ -206,3 +206,13 @@ def test_lazy_texts_are_shingled_on_the_build_pool_when_it_is_up(tmp_path: Path)
     with ShingleStore(len(kept_texts)) as store:
         store.add_texts(LazyTexts(storage, staged, keys, keep), wanted, 0, 3)
         assert all(np.array_equal(store[i], np.array(here[i], dtype=np.uint64)) for i in wanted)
+
+
+def test_key_then_position_is_lexsorts_order() -> None:
+    from tasks.resolve_index import key_then_position
+
+    rng = np.random.default_rng(5)
+    for size, distinct in ((0, 1), (1, 1), (1000, 5), (5000, 4000), (5000, 1 << 62)):
+        key = rng.integers(0, distinct, size=size, dtype=np.uint64)  # few distinct keys: long runs of ties
+        position = rng.permutation(size).astype(np.int64)
+        assert np.array_equal(key_then_position(key, position), np.lexsort((position, key)))
