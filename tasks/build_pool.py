@@ -108,14 +108,19 @@ def _pool_running(size: int) -> bool:
     """A pool of this size is up: a small batch (a run's last, a JSONL file's remainder) goes to it as well, so
     that this process never loads the extractors' models and tables (~130 MB, kept to the end of the run)."""
     with _lock:
-        return _pool is not None and _pool_size == size and not getattr(_pool, "_broken", False)
+        return _up() is not None and _pool_size == size
 
 
 def running_pool() -> ProcessPoolExecutor | None:
     """The pool when one is up (the batches of this run started it), for CPU-bound work after them: the run-level
     dedup step would otherwise run on one core while the workers idle."""
     with _lock:
-        return _pool if _pool is not None and not getattr(_pool, "_broken", False) else None
+        return _up()
+
+
+def _up() -> ProcessPoolExecutor | None:
+    """The pool unless there is none or it broke; the caller holds `_lock`."""
+    return _pool if _pool is not None and not getattr(_pool, "_broken", False) else None
 
 
 def ordered_map(
