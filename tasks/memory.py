@@ -28,7 +28,7 @@ def release_memory() -> None:
 def bound_heap() -> bool:
     """Serve every block of 4 MB or more (numpy arrays, mostly) from its own mapping, returned on free.
 
-    glibc starts there but raises the threshold to the size of each large block freed (up to 32 MB), so after
+    glibc starts at 128 KB but raises the threshold to the size of each large block freed (up to 32 MB), so after
     the first big temporary, arrays of several MB come from the heap, and once freed between longer-lived ones
     their pages stay resident. Fixing the threshold stops that: the run-level dedup step alone on a real staging
     of 1M composed articles peaked at 1,184 MB instead of 1,267 with the threshold fixed at glibc's 128 KB (100k:
