@@ -25,29 +25,46 @@ def raw_id(source_uri: str, raw: bytes) -> str:
 
 
 def archive_table(items: Sequence[RawItem | Reject], run_id: str, skip: set[str]) -> pa.Table:
-    """Archive rows for the items whose raw_id is not in `skip` (already archived), each id once."""
-    rows = []
+    """Archive rows for the items whose raw_id is not in `skip` (already archived), each id once. Built a column
+    at a time: row dicts through `from_pylist` took 30 us an item, in the flow's process, beside the workers."""
+    kept: list[RawItem | Reject] = []
+    keys: list[str] = []
     seen = set(skip)
-    now = datetime.now(UTC)
     for item in items:
         key = raw_id(item.source_uri, item.raw)
-        if key in seen:
-            continue
-        seen.add(key)
-        row = _row(item, now)
-        fetched_at = item.fetched_at if isinstance(item, RawItem) else now
-        rows.append({**row, "raw_id": key, "run_id": run_id, "fetched_date": fetched_at.date().isoformat()})
-    return pa.Table.from_pylist(rows, schema=STAGED_RAW)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+            keys.append(key)
+    now = datetime.now(UTC)
+    fetched = [item.fetched_at if isinstance(item, RawItem) else now for item in kept]
+    dates = {at: at.date().isoformat() for at in set(fetched)}  # a file's items share its time
+    rejects = [item if isinstance(item, Reject) else None for item in kept]
+    columns = {
+        "raw_id": keys,
+        "source_uri": [item.source_uri for item in kept],
+        "kind": [_kind(item) for item in kept],
+        "raw": [item.raw for item in kept],
+        "fields": [_fields(item) for item in kept],
+        "reject_reason": [reject.reason if reject else None for reject in rejects],
+        "reject_detail": [reject.detail if reject else None for reject in rejects],
+        "fetched_at": fetched,
+        "run_id": [run_id] * len(kept),
+        "fetched_date": [dates[at] for at in fetched],
+    }
+    return pa.Table.from_pydict(columns, schema=STAGED_RAW)
 
 
-def _row(item: RawItem | Reject, now: datetime) -> dict[str, object]:
-    common = {"source_uri": item.source_uri, "raw": item.raw, "reject_reason": None, "reject_detail": None}
+def _kind(item: RawItem | Reject) -> str:
     if isinstance(item, Reject):
-        return {**common, "kind": "reject", "fields": None, "fetched_at": now,
-                "reject_reason": item.reason, "reject_detail": item.detail}  # fmt: skip
-    kind = item.format if item.text is None else ("html_record" if item.format == "html" else "record")
-    fields = json.dumps(item.fields, sort_keys=True, ensure_ascii=False) if item.fields else None
-    return {**common, "kind": kind, "fields": fields, "fetched_at": item.fetched_at}
+        return "reject"
+    return item.format if item.text is None else ("html_record" if item.format == "html" else "record")
+
+
+def _fields(item: RawItem | Reject) -> str | None:
+    if isinstance(item, Reject) or not item.fields:
+        return None
+    return json.dumps(item.fields, sort_keys=True, ensure_ascii=False)
 
 
 def items_from_archive(table: pa.Table) -> Iterator[RawItem | Reject]:
