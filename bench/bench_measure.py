@@ -98,7 +98,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [
         "# newsetl pipeline benchmark",
         "",
-        f"{r['cpus']} CPUs (shared). Prefect start-up (an empty flow run), not counted below: "
+        f"{r['cpus']} CPUs (shared); extractors {r.get('extractors', 'python')} (setup.py). "
+        "Prefect start-up (an empty flow run), not counted below: "
         f"{r['prefect_startup_seconds']} s; a one-article run after start-up: "
         f"{r['one_article_run_after_startup_seconds']} s (fixed cost per flow run, included below).",
         "",

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import tasks
 from bench.bench_measure import markdown
 from bench.corpus import KINDS, articles_dir, corpora_root, load_wire, read_texts, write_corpus
 from bench.datatrove_baseline import datatrove_rates
@@ -220,7 +221,12 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.articles]
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     wire = load_wire(corpora_root())
-    report: dict[str, Any] = {"cpus": os.cpu_count(), "sizes": sizes, "runs": []}
+    report: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "extractors": tasks.BUILD,  # compiled, python or stale (tasks.native)
+        "sizes": sizes,
+        "runs": [],
+    }
     with tempfile.TemporaryDirectory(prefix="newsetl-bench-") as tmp:
         work = Path(tmp)
         write_corpus(work / "tiny", 1, wire, seed=1)

@@ -53,8 +53,12 @@ from tasks.names import (
 # Ohio"). Alone, "Reading", "Mobile" or "Split" are words first.
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|across)\s$")
 _PLACE_AFTER = re.compile(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
-_UNDECIDED = ("undecided",)  # a one-word run not in the action cache yet
-_NO_ROLE = (False, None)  # `_role_before` when the word before a run is neither a role noun nor "said"
+# A one-word run not in the action cache yet. Typed as a Decision, a tuple of any length: compiled (setup.py), a
+# fixed-length tuple is unboxed, and `is` would never match the object stored.
+_UNDECIDED: Decision = ("undecided",)
+# `_role_before` when the word before a run is neither a role noun nor "said"; compared with !=, as compiled
+# tuples are unboxed (see _UNDECIDED).
+_NO_ROLE = (False, None)
 # The last three letters of the words `_role_before` looks for; any other word before a run is no role.
 _BEFORE_TAILS = frozenset({noun[-3:] for noun in ROLE_NOUNS} | {said[-4:-1] for said in SAID_BEFORE})
 
@@ -129,7 +133,7 @@ class _Scan:
         of several words. These tests skip most calls: one run in five that gets here names a person."""
         text = self.text
         return (
-            (start >= 2 and text[start - 2].islower() and self._role_before(start) is not _NO_ROLE)
+            (start >= 2 and text[start - 2].islower() and self._role_before(start) != _NO_ROLE)
             or AFTER_SAY.match(text, end) is not None
             or (several and AFTER_APPOSITIVE.match(text, end) is not None)
         )
@@ -277,7 +281,7 @@ def extract_entities(text: str, dateline_place: str | None = None) -> Entities:
             # A possible name that is no city (most of the rest): `single`'s test inline, as the call costs more
             # than the test, which nearly always finds no role noun or "said" next to the word.
             if decision[1] and (
-                (start >= 2 and text[start - 2].islower() and scan._role_before(start) is not _NO_ROLE)
+                (start >= 2 and text[start - 2].islower() and scan._role_before(start) != _NO_ROLE)
                 or AFTER_SAY.match(text, end) is not None
             ):
                 scan._contextual_person([run], start, end)

@@ -5,7 +5,7 @@ of partial person mentions ("Ferreira", "Mr Durov") to the full name given earli
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tasks.gazetteer import AGENCIES, PLACE_ALIASES, PLACES, word_set
@@ -199,9 +199,10 @@ class FullNames:
 _LAST_FULL_NAMES: tuple[object, FullNames | None] = (None, None)
 
 
-def full_names_of(mentions: tuple[PersonMention, ...]) -> FullNames:
+def full_names_of(mentions: Sequence[PersonMention]) -> FullNames:
     """`FullNames` of a text's mentions. Quotes and person roles both index the same mentions tuple of one
-    article: the index of the last tuple is kept (by identity; it is read-only) and built once."""
+    article: the index of the last tuple is kept (by identity; it is read-only) and built once. A Sequence, not a
+    tuple: compiled (setup.py), a list given here would raise instead of being indexed afresh."""
     global _LAST_FULL_NAMES
     last, names = _LAST_FULL_NAMES  # one read of the pair: safe if threads share the module
     if last is mentions and names is not None:
