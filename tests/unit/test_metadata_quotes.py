@@ -143,11 +143,11 @@ def test_an_unexpected_error_on_one_item_becomes_a_reject_not_a_failed_batch(mon
     from tasks.errors import Reject
     from tasks.read import RawItem
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise IndexError("list index out of range")
-
-    monkeypatch.setattr(article, "extract_metadata", broken)
+    # A fault injected inside the build (tasks.faults), not a patched extractor: compiled (setup.py), the build
+    # calls the extractors directly, past the module attributes a monkeypatch would replace.
+    monkeypatch.setenv("NEWSETL_FAULT_AT", "build-article")
     item = RawItem("file:///x.txt", "text", b"LONDON - Enough words here to pass every length check of the body.",
                    datetime.now(UTC))  # fmt: skip
     result = article.build_article(item, "run", False)
     assert isinstance(result, Reject) and result.reason == "internal_error" and result.raw == item.raw
+    assert "injected fault at build-article" in result.detail
